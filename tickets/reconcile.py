@@ -1,0 +1,270 @@
+"""Reconcile: make the unresolved tickets match what the HA rules want, in bulk.
+
+This module is the only code that opens, reopens or resolves tickets. It loads the state
+of a set of cameras with a fixed number of queries, asks ``tickets.rules`` what each
+camera should have, diffs that with the unresolved tickets and writes the difference
+with bulk statements. Running it twice changes nothing.
+
+Concurrent reconcilers of one site are serialised by a row lock on the site (PostgreSQL);
+the partial unique constraints on ``Ticket`` are the backstop, and a reconcile that loses
+a race against them (SQLite has no row locks) simply runs again.
+"""
+
+from collections import defaultdict
+from collections.abc import Collection
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.db import IntegrityError, transaction
+from django.db.models import F, QuerySet
+from django.utils import timezone
+
+from cameras.models import Camera, Stream
+from sites.models import Site
+
+from .choices import UNRESOLVED, TicketAction, TicketStatus
+from .models import Ticket, TicketEvent
+from .rules import StreamFacts, WantedTicket, resolution_reason, wanted_tickets
+
+ATTEMPTS = 3
+
+TicketKey = tuple[int, str, int | None]  # (camera id, kind, stream id or None)
+
+
+@dataclass
+class ReconcileResult:
+    """What a reconcile changed: summaries of the tickets it opened, reopened, resolved."""
+
+    cameras: int = 0
+    opened: list[str] = field(default_factory=list)
+    reopened: list[str] = field(default_factory=list)
+    resolved: list[str] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.opened or self.reopened or self.resolved)
+
+    def __add__(self, other: "ReconcileResult") -> "ReconcileResult":
+        return ReconcileResult(
+            self.cameras + other.cameras,
+            self.opened + other.opened,
+            self.reopened + other.reopened,
+            self.resolved + other.resolved,
+        )
+
+
+def reconcile_cameras(
+    camera_ids: Collection[int], *, now: datetime | None = None
+) -> ReconcileResult:
+    """Reconcile the tickets of these cameras (of any sites)."""
+    camera_ids = list(camera_ids)
+    if not camera_ids:
+        return ReconcileResult()
+    site_ids = Camera.objects.filter(id__in=camera_ids).values_list("site_id", flat=True)
+    return _reconcile(set(site_ids), camera_ids, now or timezone.now())
+
+
+def reconcile_site(site_id: int, *, now: datetime | None = None) -> ReconcileResult:
+    """Reconcile the tickets of every camera of a site."""
+    now = now or timezone.now()
+    result = _reconcile({site_id}, None, now)
+    Site.objects.filter(id=site_id).update(last_full_reconcile_at=now)
+    return result
+
+
+def acknowledge_tickets(tickets: QuerySet[Ticket], actor, note: str = "") -> int:
+    """A person takes open tickets: they become acknowledged. Returns how many did."""
+    now = timezone.now()
+    with transaction.atomic():
+        ids = list(
+            tickets.filter(status=TicketStatus.OPEN)
+            .select_for_update()
+            .values_list("id", flat=True)
+        )
+        Ticket.objects.filter(id__in=ids).update(
+            status=TicketStatus.ACKNOWLEDGED, acknowledged_at=now, acknowledged_by=actor
+        )
+        _record(ids, TicketAction.ACKNOWLEDGED, now, actor=actor, note=note)
+    return len(ids)
+
+
+def resolve_tickets(tickets: QuerySet[Ticket], actor, note: str = "") -> int:
+    """A person resolves unresolved tickets by hand.
+
+    If the condition still holds, the next reconcile reopens the ticket (within the
+    site's reopen window), so a manual resolve never hides a real problem.
+    """
+    now = timezone.now()
+    resolution = note or f"resolved by {actor.get_username()}"
+    with transaction.atomic():
+        ids = list(
+            tickets.filter(status__in=UNRESOLVED).select_for_update().values_list("id", flat=True)
+        )
+        _resolve(ids, resolution, now)
+        _record(ids, TicketAction.RESOLVED, now, actor=actor, note=resolution)
+    return len(ids)
+
+
+def add_note(ticket: Ticket, actor, note: str) -> TicketEvent:
+    """A person writes a note in a ticket's history."""
+    return TicketEvent.objects.create(
+        ticket=ticket, action=TicketAction.NOTE, actor=actor, note=note
+    )
+
+
+def _reconcile(site_ids: set[int], camera_ids: list[int] | None, now: datetime) -> ReconcileResult:
+    for attempt in range(ATTEMPTS):
+        try:
+            with transaction.atomic():
+                return _reconcile_locked(site_ids, camera_ids, now)
+        except IntegrityError:
+            # Another reconciler opened the same ticket first (possible only where the
+            # database has no row locks): the constraint held, our view was stale.
+            if attempt == ATTEMPTS - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _reconcile_locked(
+    site_ids: set[int], camera_ids: list[int] | None, now: datetime
+) -> ReconcileResult:
+    sites = {
+        site.id: site
+        for site in Site.objects.select_for_update(no_key=True)
+        .filter(id__in=site_ids)
+        .order_by("id")
+        .only("id", "reopen_window_seconds")
+    }
+    cameras = Camera.objects.filter(site_id__in=sites)
+    if camera_ids is not None:
+        cameras = cameras.filter(id__in=camera_ids)
+    camera_rows = list(cameras.values_list("id", "site_id", "ha_mode"))
+    scope = (
+        {"camera__in": cameras.values("id")} if camera_ids is not None else {"site_id__in": sites}
+    )
+    stream_scope = (
+        {"camera_id__in": camera_ids} if camera_ids is not None else {"camera__site_id__in": sites}
+    )
+
+    streams_by_camera: dict[int, list[StreamFacts]] = defaultdict(list)
+    for stream_id, camera_id, recorder, profile, state, enabled in Stream.objects.filter(
+        **stream_scope
+    ).values_list("id", "camera_id", "recorder__name", "profile", "state", "recording_enabled"):
+        streams_by_camera[camera_id].append(
+            StreamFacts(stream_id, recorder, profile, state, enabled)
+        )
+
+    wanted: dict[TicketKey, tuple[int, WantedTicket]] = {}
+    for camera_id, site_id, ha_mode in camera_rows:
+        for ticket in wanted_tickets(ha_mode, streams_by_camera.get(camera_id, ())):
+            wanted[(camera_id, *ticket.key)] = (site_id, ticket)
+
+    unresolved: dict[TicketKey, tuple[int, str]] = {
+        (camera_id, kind, stream_id): (ticket_id, summary)
+        for ticket_id, camera_id, kind, stream_id, summary in Ticket.objects.filter(
+            status__in=UNRESOLVED, **scope
+        ).values_list("id", "camera_id", "kind", "stream_id", "summary")
+    }
+
+    result = ReconcileResult(cameras=len(camera_rows))
+    modes = {camera_id: ha_mode for camera_id, _, ha_mode in camera_rows}
+    _resolve_unwanted(unresolved, wanted, modes, streams_by_camera, now, result)
+    missing = {key: wanted[key] for key in wanted.keys() - unresolved.keys()}
+    reopened = _reopen_recent(missing, sites, now, result)
+    _open_new(
+        [(key[0], *value) for key, value in missing.items() if key not in reopened], now, result
+    )
+    return result
+
+
+def _resolve_unwanted(
+    unresolved: dict[TicketKey, tuple[int, str]],
+    wanted: dict[TicketKey, tuple[int, WantedTicket]],
+    modes: dict[int, str],
+    streams_by_camera: dict[int, list[StreamFacts]],
+    now: datetime,
+    result: ReconcileResult,
+) -> None:
+    by_reason: dict[str, list[int]] = defaultdict(list)
+    for key in unresolved.keys() - wanted.keys():
+        camera_id, kind, stream_id = key
+        if camera_id not in modes:  # deleted meanwhile; the cascade takes its tickets
+            continue
+        reason = resolution_reason(kind, stream_id, modes[camera_id], streams_by_camera[camera_id])
+        by_reason[reason].append(unresolved[key][0])
+        result.resolved.append(f"{unresolved[key][1]}: {reason}")
+    for reason, ids in by_reason.items():
+        _resolve(ids, reason, now)
+        _record(ids, TicketAction.RESOLVED, now, note=reason)
+
+
+def _reopen_recent(
+    missing: dict[TicketKey, tuple[int, WantedTicket]],
+    sites: dict[int, Site],
+    now: datetime,
+    result: ReconcileResult,
+) -> set[TicketKey]:
+    """Reopen tickets resolved within their site's reopen window whose condition is back."""
+    if not missing:
+        return set()
+    longest_window = max(site.reopen_window_seconds for site in sites.values())
+    latest: dict[TicketKey, tuple[int, datetime, str]] = {}
+    for ticket_id, site_id, camera_id, kind, stream_id, resolved_at, summary in (
+        Ticket.objects.filter(
+            camera_id__in={camera_id for camera_id, _, _ in missing},
+            status=TicketStatus.RESOLVED,
+            resolved_at__gte=now - timedelta(seconds=longest_window),
+        )
+        .order_by("resolved_at")
+        .values_list("id", "site_id", "camera_id", "kind", "stream_id", "resolved_at", "summary")
+    ):
+        key = (camera_id, kind, stream_id)
+        window = timedelta(seconds=sites[site_id].reopen_window_seconds)
+        if key in missing and resolved_at >= now - window:
+            latest[key] = (ticket_id, resolved_at, summary)
+    ids = [ticket_id for ticket_id, _, _ in latest.values()]
+    if ids:
+        Ticket.objects.filter(id__in=ids).update(
+            status=TicketStatus.OPEN,
+            resolved_at=None,
+            resolution="",
+            acknowledged_at=None,
+            acknowledged_by=None,
+            reopen_count=F("reopen_count") + 1,
+        )
+        _record(ids, TicketAction.REOPENED, now, note="condition returned")
+        result.reopened.extend(summary for _, _, summary in latest.values())
+    return set(latest)
+
+
+def _open_new(
+    missing: list[tuple[int, int, WantedTicket]], now: datetime, result: ReconcileResult
+) -> None:
+    tickets = Ticket.objects.bulk_create(
+        Ticket(
+            site_id=site_id,
+            camera_id=camera_id,
+            stream_id=wanted.stream_id,
+            kind=wanted.kind,
+            severity=wanted.severity,
+            summary=wanted.summary,
+            details=wanted.details,
+            opened_at=now,
+        )
+        for camera_id, site_id, wanted in missing
+    )
+    _record([ticket.id for ticket in tickets], TicketAction.OPENED, now)
+    result.opened.extend(ticket.summary for ticket in tickets)
+
+
+def _resolve(ids: list[int], resolution: str, now: datetime) -> None:
+    Ticket.objects.filter(id__in=ids).update(
+        status=TicketStatus.RESOLVED, resolved_at=now, resolution=resolution[:300]
+    )
+
+
+def _record(ids: list[int], action: str, now: datetime, *, actor=None, note: str = "") -> None:
+    TicketEvent.objects.bulk_create(
+        TicketEvent(ticket_id=ticket_id, at=now, action=action, actor=actor, note=note)
+        for ticket_id in ids
+    )
