@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from sites.models import Site
@@ -42,6 +43,22 @@ class CameraScopedQuerySet(SiteScopedQuerySet):
     site_path = "camera__site"
 
 
+class CameraQuerySet(SiteScopedQuerySet):
+    def with_open_tickets(self) -> "CameraQuerySet":
+        """Annotate ``open_tickets``: how many unresolved tickets each camera has."""
+        from tickets.models import Ticket
+
+        unresolved = (
+            Ticket.objects.unresolved()
+            .filter(camera=models.OuterRef("pk"))
+            .order_by()
+            .values("camera")
+            .annotate(count=models.Count("id"))
+            .values("count")
+        )
+        return self.annotate(open_tickets=Coalesce(models.Subquery(unresolved), 0))
+
+
 class Camera(models.Model):
     """A video source at a site, identified there by the collector's ``external_id``."""
 
@@ -54,7 +71,7 @@ class Camera(models.Model):
     ha_mode_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
-    objects = SiteScopedQuerySet.as_manager()
+    objects = CameraQuerySet.as_manager()
 
     class Meta:
         ordering = ["site", "name", "external_id"]

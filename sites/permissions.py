@@ -1,0 +1,23 @@
+"""Who may do what at a site. Every view and endpoint asks here (or ``for_user``)."""
+
+from .choices import Role
+from .models import Site, SiteMembership
+
+#: Roles that may read a site's inventory and tickets.
+READ_ROLES = (Role.ADMIN, Role.VIEWER, Role.COLLECTOR)
+#: Roles that may post observations for a site.
+REPORT_ROLES = (Role.ADMIN, Role.COLLECTOR)
+
+
+def has_role(user, site: Site, roles: tuple[str, ...]) -> bool:
+    """Whether the user holds one of ``roles`` at ``site``; staff and superusers hold all."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser or user.is_staff:
+        return True
+    return SiteMembership.objects.filter(user=user, site=site, role__in=roles).exists()
+
+
+def can_administer(user, site: Site) -> bool:
+    """Edit cameras, acknowledge tickets, manage members."""
+    return has_role(user, site, (Role.ADMIN,))
