@@ -71,9 +71,11 @@ def change_ha_modes(
         Camera.objects.all() if actor is None else Camera.objects.for_user(actor, (Role.ADMIN,))
     )
     with transaction.atomic():
+        # FOR NO KEY UPDATE: reconcilers inserting tickets for these cameras only need a
+        # key-share lock on them, so they do not wait on us while we wait on their site.
         current = {
             camera.id: camera
-            for camera in cameras.select_for_update(of=("self",))
+            for camera in cameras.select_for_update(of=("self",), no_key=True)
             .filter(id__in=list(new_modes))
             .order_by("id")
             .only("id", "name", "external_id", "ha_mode")
