@@ -39,6 +39,10 @@ class ReconcileResult:
     opened: list[str] = field(default_factory=list)
     reopened: list[str] = field(default_factory=list)
     resolved: list[str] = field(default_factory=list)
+    camera_names: dict[int, str] = field(default_factory=dict, repr=False)
+
+    def describe(self, camera_id: int, text: str) -> str:
+        return f"{self.camera_names.get(camera_id, camera_id)}: {text}"
 
     @property
     def changed(self) -> bool:
@@ -50,6 +54,7 @@ class ReconcileResult:
             self.opened + other.opened,
             self.reopened + other.reopened,
             self.resolved + other.resolved,
+            self.camera_names | other.camera_names,
         )
 
 
@@ -138,7 +143,8 @@ def _reconcile_locked(
     cameras = Camera.objects.filter(site_id__in=sites)
     if camera_ids is not None:
         cameras = cameras.filter(id__in=camera_ids)
-    camera_rows = list(cameras.values_list("id", "site_id", "ha_mode"))
+    camera_rows = list(cameras.values_list("id", "site_id", "ha_mode", "external_id"))
+    names = {camera_id: external_id for camera_id, _, _, external_id in camera_rows}
     scope = (
         {"camera__in": cameras.values("id")} if camera_ids is not None else {"site_id__in": sites}
     )
@@ -155,7 +161,7 @@ def _reconcile_locked(
         )
 
     wanted: dict[TicketKey, tuple[int, WantedTicket]] = {}
-    for camera_id, site_id, ha_mode in camera_rows:
+    for camera_id, site_id, ha_mode, _ in camera_rows:
         for ticket in wanted_tickets(ha_mode, streams_by_camera.get(camera_id, ())):
             wanted[(camera_id, *ticket.key)] = (site_id, ticket)
 
@@ -166,8 +172,8 @@ def _reconcile_locked(
         ).values_list("id", "camera_id", "kind", "stream_id", "summary")
     }
 
-    result = ReconcileResult(cameras=len(camera_rows))
-    modes = {camera_id: ha_mode for camera_id, _, ha_mode in camera_rows}
+    result = ReconcileResult(cameras=len(camera_rows), camera_names=names)
+    modes = {camera_id: ha_mode for camera_id, _, ha_mode, _ in camera_rows}
     _resolve_unwanted(unresolved, wanted, modes, streams_by_camera, now, result)
     missing = {key: wanted[key] for key in wanted.keys() - unresolved.keys()}
     reopened = _reopen_recent(missing, sites, now, result)
@@ -192,7 +198,7 @@ def _resolve_unwanted(
             continue
         reason = resolution_reason(kind, stream_id, modes[camera_id], streams_by_camera[camera_id])
         by_reason[reason].append(unresolved[key][0])
-        result.resolved.append(f"{unresolved[key][1]}: {reason}")
+        result.resolved.append(result.describe(camera_id, f"{unresolved[key][1]} ({reason})"))
     for reason, ids in by_reason.items():
         _resolve(ids, reason, now)
         _record(ids, TicketAction.RESOLVED, now, note=reason)
@@ -233,7 +239,10 @@ def _reopen_recent(
             reopen_count=F("reopen_count") + 1,
         )
         _record(ids, TicketAction.REOPENED, now, note="condition returned")
-        result.reopened.extend(summary for _, _, summary in latest.values())
+        result.reopened.extend(
+            result.describe(camera_id, summary)
+            for (camera_id, _, _), (_, _, summary) in latest.items()
+        )
     return set(latest)
 
 
@@ -254,7 +263,7 @@ def _open_new(
         for camera_id, site_id, wanted in missing
     )
     _record([ticket.id for ticket in tickets], TicketAction.OPENED, now)
-    result.opened.extend(ticket.summary for ticket in tickets)
+    result.opened.extend(result.describe(ticket.camera_id, ticket.summary) for ticket in tickets)
 
 
 def _resolve(ids: list[int], resolution: str, now: datetime) -> None:

@@ -51,7 +51,6 @@ def troubled(site):
 @pytest.mark.parametrize("model", MODELS)
 def test_every_changelist_and_change_page_answers(client, support, troubled, model):
     assert client.get(reverse(f"admin:{model}_changelist")).status_code == 200
-    app, name = model.split("_")
     obj = {
         "sites_site": lambda: troubled.site,
         "sites_sitemembership": lambda: None,

@@ -38,7 +38,7 @@ def test_it_opens_a_ticket_with_an_opened_event(site):
     assert ticket.summary == "primary@rec-a is not recording"
     assert [e.action for e in ticket.events.all()] == [TicketAction.OPENED]
     assert ticket.events.get().actor is None
-    assert result.opened == [ticket.summary]
+    assert result.opened == [f"cam-1: {ticket.summary}"]
 
 
 def test_it_resolves_with_a_reason_when_the_stream_records_again(site):
