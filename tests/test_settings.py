@@ -1,0 +1,54 @@
+"""Production settings pass Django's deployment checks; the embedded default boots."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
+    clean = {
+        k: v for k, v in os.environ.items() if k not in {"DEBUG", "DATABASE_URL", "SECRET_KEY"}
+    }
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**clean, "DJANGO_SETTINGS_MODULE": "viakoo_ha.settings", **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_production_settings_pass_check_deploy_without_warnings(tmp_path):
+    result = manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        SECRET_KEY="a-long-random-production-secret-" + "x" * 40,
+        ALLOWED_HOSTS="ha.example.com",
+        DATABASE_URL="postgres://postgres@127.0.0.1:5432/viakoo_ha",
+        VAR_DIR=str(tmp_path),
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_without_a_secret_key_production_refuses_to_start(tmp_path):
+    result = manage("check", VAR_DIR=str(tmp_path))
+    assert result.returncode != 0
+    assert "Set SECRET_KEY" in result.stderr
+
+
+def test_the_embedded_default_is_sqlite_under_var(tmp_path):
+    result = manage(
+        "shell",
+        "-c",
+        "from django.db import connection; print(connection.vendor)",
+        DEBUG="1",
+        VAR_DIR=str(tmp_path),
+    )
+    assert result.stdout.split() == ["sqlite", str(tmp_path / "viakoo_ha.sqlite3")], result.stderr
