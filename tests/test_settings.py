@@ -51,4 +51,7 @@ def test_the_embedded_default_is_sqlite_under_var(tmp_path):
         DEBUG="1",
         VAR_DIR=str(tmp_path),
     )
-    assert result.stdout.split() == ["sqlite", str(tmp_path / "viakoo_ha.sqlite3")], result.stderr
+    assert result.stdout.splitlines()[-1].split() == [
+        "sqlite",
+        str(tmp_path / "viakoo_ha.sqlite3"),
+    ], result.stderr
