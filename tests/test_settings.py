@@ -47,7 +47,7 @@ def test_the_embedded_default_is_sqlite_under_var(tmp_path):
     result = manage(
         "shell",
         "-c",
-        "from django.db import connection; print(connection.vendor, connection.settings_dict['NAME'])",
+        "from django.db import connection as c; print(c.vendor, c.settings_dict['NAME'])",
         DEBUG="1",
         VAR_DIR=str(tmp_path),
     )
