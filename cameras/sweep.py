@@ -4,15 +4,28 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import Q
+from django.db import connection
 from django.utils import timezone
 
 from sites.models import Site
 from tickets.reconcile import ReconcileResult, reconcile_cameras, reconcile_site
 
 from .choices import StreamState
-from .models import Stream
+from .models import Camera, Recorder, Stream
+
+# One statement finds and updates the silent streams, so a report that arrives meanwhile is
+# never overwritten, and says which cameras changed (PostgreSQL; SQLite 3.35+ too).
+SILENCE_STREAMS = f"""
+UPDATE {Stream._meta.db_table}
+   SET state = %(not_recording)s, state_since = %(now)s
+ WHERE state <> %(not_recording)s
+   AND camera_id IN (SELECT id FROM {Camera._meta.db_table} WHERE site_id = %(site)s)
+   AND (recorder_id IN (SELECT id FROM {Recorder._meta.db_table}
+                         WHERE site_id = %(site)s AND NOT online)
+        OR last_report_at < %(cutoff)s
+        OR (last_report_at IS NULL AND created_at < %(cutoff)s))
+RETURNING camera_id
+"""
 
 
 @dataclass
@@ -41,21 +54,17 @@ def sweep_site(
         id=site_id
     )
     cutoff = now - timedelta(seconds=site.stale_after_seconds)
-    with transaction.atomic():
-        silent = list(
-            Stream.objects.select_for_update(of=("self",))
-            .filter(camera__site_id=site_id)
-            .exclude(state=StreamState.NOT_RECORDING)
-            .filter(
-                Q(recorder__online=False)
-                | Q(last_report_at__lt=cutoff)
-                | Q(last_report_at__isnull=True, created_at__lt=cutoff)
-            )
-            .values_list("id", "camera_id")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            SILENCE_STREAMS,
+            {
+                "not_recording": StreamState.NOT_RECORDING,
+                "now": now,
+                "site": site_id,
+                "cutoff": cutoff,
+            },
         )
-        Stream.objects.filter(id__in=[stream_id for stream_id, _ in silent]).update(
-            state=StreamState.NOT_RECORDING, state_since=now
-        )
+        silenced_cameras = [camera_id for (camera_id,) in cursor.fetchall()]
 
     if full is None:
         every = timedelta(seconds=settings.FULL_RECONCILE_INTERVAL_SECONDS)
@@ -63,5 +72,5 @@ def sweep_site(
     if full:
         tickets = reconcile_site(site_id, now=now)
     else:
-        tickets = reconcile_cameras({camera_id for _, camera_id in silent}, now=now)
-    return SweepResult(site.slug, len(silent), full, tickets)
+        tickets = reconcile_cameras(set(silenced_cameras), site_id=site_id, now=now)
+    return SweepResult(site.slug, len(silenced_cameras), full, tickets)

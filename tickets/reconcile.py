@@ -59,14 +59,17 @@ class ReconcileResult:
 
 
 def reconcile_cameras(
-    camera_ids: Collection[int], *, now: datetime | None = None
+    camera_ids: Collection[int], *, site_id: int | None = None, now: datetime | None = None
 ) -> ReconcileResult:
-    """Reconcile the tickets of these cameras (of any sites)."""
+    """Reconcile the tickets of these cameras (of any sites, or all of ``site_id``)."""
     camera_ids = list(camera_ids)
     if not camera_ids:
         return ReconcileResult()
-    site_ids = Camera.objects.filter(id__in=camera_ids).values_list("site_id", flat=True)
-    return _reconcile(set(site_ids), camera_ids, now or timezone.now())
+    if site_id is not None:
+        site_ids = {site_id}
+    else:
+        site_ids = set(Camera.objects.filter(id__in=camera_ids).values_list("site_id", flat=True))
+    return _reconcile(site_ids, camera_ids, now or timezone.now())
 
 
 def reconcile_site(site_id: int, *, now: datetime | None = None) -> ReconcileResult:
@@ -145,12 +148,10 @@ def _reconcile_locked(
         cameras = cameras.filter(id__in=camera_ids)
     camera_rows = list(cameras.values_list("id", "site_id", "ha_mode", "external_id"))
     names = {camera_id: external_id for camera_id, _, _, external_id in camera_rows}
-    scope = (
-        {"camera__in": cameras.values("id")} if camera_ids is not None else {"site_id__in": sites}
-    )
-    stream_scope = (
-        {"camera_id__in": camera_ids} if camera_ids is not None else {"camera__site_id__in": sites}
-    )
+    if camera_ids is None:
+        scope, stream_scope = {"site_id__in": sites}, {"camera__site_id__in": sites}
+    else:
+        scope = stream_scope = {"camera_id__in": camera_ids}
 
     streams_by_camera: dict[int, list[StreamFacts]] = defaultdict(list)
     for stream_id, camera_id, recorder, profile, state, enabled in Stream.objects.filter(

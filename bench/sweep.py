@@ -1,0 +1,255 @@
+"""Benchmark: sweep + reconcile of a 100,000-camera site where 5% of streams went silent.
+
+Compares, in one run and on one database:
+- the sweep as the product runs it (``cameras.sweep.sweep_site``, incremental);
+- the floor: the SQL PostgreSQL alone needs to find and update the same streams and insert
+  the same tickets and events (three statements, no Python in between);
+- a per-camera ORM loop doing the same work, timed on a sample and scaled up.
+
+Budget (operations.md): within 3x of the floor, at least 20x faster than the loop.
+Run with `make bench`; it creates and drops its own database, `viakoo_ha_bench`.
+"""
+
+import os
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+BENCH_DB = os.environ.get("BENCH_DATABASE", "viakoo_ha_bench")
+SERVER = os.environ.get("BENCH_SERVER", "postgres://postgres@127.0.0.1:5432")
+os.environ["DATABASE_URL"] = f"{SERVER}/{BENCH_DB}"
+os.environ.setdefault("DEBUG", "1")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "viakoo_ha.settings")
+
+import django  # noqa: E402
+import psycopg  # noqa: E402
+
+CAMERAS = int(os.environ.get("BENCH_CAMERAS", "100000"))
+SILENT_SHARE = 0.05
+LOOP_SAMPLE = int(os.environ.get("BENCH_LOOP_SAMPLE", "2000"))
+
+
+def recreate_database() -> None:
+    with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB}"')
+        admin.execute(f'CREATE DATABASE "{BENCH_DB}"')
+
+
+def drop_database() -> None:
+    from django.db import connections
+
+    connections.close_all()
+    with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB}"')
+
+
+def build_site(cursor, site_id: int) -> None:
+    """100k cameras in the three modes; 2.5 streams each on average; all recording now."""
+    cursor.execute(
+        "INSERT INTO cameras_recorder (site_id, name, host, vms, online, last_seen_at) "
+        "SELECT %s, 'rec-' || n, '', 'bench', true, now() FROM generate_series(1, 20) n",
+        [site_id],
+    )
+    cursor.execute(
+        "INSERT INTO cameras_camera (site_id, external_id, name, ha_mode, created_at) "
+        "SELECT %s, 'cam-' || n, 'Camera ' || n, "
+        "(ARRAY['none', 'active_active', 'active_passive'])[1 + n %% 3], now() "
+        "FROM generate_series(1, %s) n",
+        [site_id, CAMERAS],
+    )
+    # Two recording-enabled streams per camera (two profiles on one recorder for None, two
+    # recorders otherwise), plus a view-only stream on every second camera.
+    cursor.execute(
+        """
+        INSERT INTO cameras_stream (camera_id, recorder_id, profile, recording_enabled,
+            last_recording, last_report_at, state, state_since, created_at)
+        SELECT c.id, r.id, s.profile, s.enabled, true, now(), 'recording', now(),
+               now() - interval '1 hour'
+        FROM cameras_camera c
+        CROSS JOIN LATERAL (VALUES
+            ('primary', 0, true),
+            ('secondary', CASE WHEN c.ha_mode = 'none' THEN 0 ELSE 1 END, true),
+            ('viewer', 2, false)) AS s(profile, offset_, enabled)
+        JOIN cameras_recorder r ON r.site_id = c.site_id
+             AND r.name = 'rec-' || (1 + (c.id + s.offset_) %% 20)
+        WHERE c.site_id = %s AND (s.profile <> 'viewer' OR c.id %% 2 = 0)
+        """,
+        [site_id],
+    )
+
+
+def silence_streams(cursor, site_id: int) -> int:
+    """Make 5% of the streams (the primary of every eighth camera) twenty minutes old."""
+    cursor.execute(
+        """
+        UPDATE cameras_stream s SET last_report_at = now() - interval '20 minutes',
+               state = 'recording'
+        FROM cameras_camera c
+        WHERE s.camera_id = c.id AND c.site_id = %s AND s.profile = 'primary'
+          AND c.id %% 8 = 0
+        """,
+        [site_id],
+    )
+    return cursor.rowcount
+
+
+def floor_sql(cursor, site_id: int, stale_after: int) -> None:
+    """What PostgreSQL alone needs: find and update the streams, insert tickets and events."""
+    cursor.execute(
+        """
+        WITH silent AS (
+            UPDATE cameras_stream s SET state = 'not_recording', state_since = now()
+            FROM cameras_camera c, cameras_recorder r
+            WHERE s.camera_id = c.id AND s.recorder_id = r.id AND c.site_id = %s
+              AND s.state <> 'not_recording'
+              AND (NOT r.online OR s.last_report_at < now() - make_interval(secs => %s))
+            RETURNING s.id, s.camera_id
+        ), opened AS (
+            INSERT INTO tickets_ticket (site_id, camera_id, stream_id, kind, severity, status,
+                summary, details, opened_at, reopen_count, resolution)
+            SELECT %s, camera_id, id, 'stream_not_recording', 'critical', 'open',
+                'stream is not recording', '{}', now(), 0, ''
+            FROM silent
+            RETURNING id
+        )
+        INSERT INTO tickets_ticketevent (ticket_id, at, action, note)
+        SELECT id, now(), 'opened', '' FROM opened
+        """,
+        [site_id, stale_after, site_id],
+    )
+
+
+def per_camera_orm_loop(site, camera_ids: list[int]) -> None:
+    """The naive way: one camera at a time, one stream at a time."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from cameras.choices import StreamState
+    from cameras.models import Camera
+    from tickets.models import Ticket
+    from tickets.rules import StreamFacts, wanted_tickets
+
+    now = timezone.now()
+    cutoff = now - timedelta(seconds=site.stale_after_seconds)
+    for camera in Camera.objects.filter(id__in=camera_ids):
+        facts = []
+        for stream in camera.streams.select_related("recorder"):
+            if stream.state != StreamState.NOT_RECORDING and (
+                not stream.recorder.online or stream.last_report_at < cutoff
+            ):
+                stream.state = StreamState.NOT_RECORDING
+                stream.state_since = now
+                stream.save(update_fields=["state", "state_since"])
+            facts.append(
+                StreamFacts(
+                    stream.id,
+                    stream.recorder.name,
+                    stream.profile,
+                    stream.state,
+                    stream.recording_enabled,
+                )
+            )
+        for wanted in wanted_tickets(camera.ha_mode, facts):
+            exists = (
+                Ticket.objects.unresolved()
+                .filter(camera=camera, kind=wanted.kind, stream_id=wanted.stream_id)
+                .exists()
+            )
+            if not exists:
+                Ticket.objects.create(
+                    site=site,
+                    camera=camera,
+                    stream_id=wanted.stream_id,
+                    kind=wanted.kind,
+                    severity=wanted.severity,
+                    summary=wanted.summary,
+                    details=wanted.details,
+                )
+
+
+def timed(label: str, work) -> float:
+    start = time.perf_counter()
+    work()
+    seconds = time.perf_counter() - start
+    print(f"  {label:<44} {seconds:8.3f} s")
+    return seconds
+
+
+def main() -> None:
+    recreate_database()
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection, transaction
+
+    from cameras.models import Camera, Stream
+    from cameras.sweep import sweep_site
+    from sites.models import Site
+    from tickets.models import Ticket, TicketEvent
+    from tickets.reconcile import reconcile_site
+
+    try:
+        call_command("migrate", verbosity=0)
+        site = Site.objects.create(slug="bench", name="Bench")
+        with connection.cursor() as cursor:
+            build_site(cursor, site.id)
+            cursor.execute("ANALYZE")
+        reconcile_site(site.id)
+        streams = Stream.objects.filter(camera__site=site).count()
+        print(f"site: {CAMERAS:,} cameras, {streams:,} streams")
+
+        def reset():
+            Ticket.objects.all().delete()
+            with connection.cursor() as cursor:
+                silenced = silence_streams(cursor, site.id)
+                cursor.execute("ANALYZE cameras_stream")
+            return silenced
+
+        silenced = reset()
+        print(f"silent streams per run: {silenced:,} ({silenced / streams:.0%} of all streams)\n")
+
+        def floor():
+            with transaction.atomic(), connection.cursor() as cursor:
+                floor_sql(cursor, site.id, site.stale_after_seconds)
+
+        floor_seconds = timed("floor: PostgreSQL alone (3 statements)", floor)
+        floor_tickets = Ticket.objects.count()
+        reset()
+        result = None
+
+        def sweep():
+            nonlocal result
+            result = sweep_site(site.id, full=False)
+
+        sweep_seconds = timed("sweep_site + reconcile (the product)", sweep)
+        assert result.streams_stopped == silenced, (result.streams_stopped, silenced)
+        assert len(result.tickets.opened) >= floor_tickets * 0.5
+        print(
+            f"    {result.streams_stopped:,} streams stopped, "
+            f"{len(result.tickets.opened):,} tickets opened, "
+            f"{TicketEvent.objects.count():,} events"
+        )
+
+        reset()
+        sample = list(
+            Camera.objects.filter(site=site)
+            .order_by("id")
+            .values_list("id", flat=True)[:LOOP_SAMPLE]
+        )
+        loop_sample_seconds = timed(
+            f"per-camera ORM loop, {LOOP_SAMPLE:,} cameras",
+            lambda: per_camera_orm_loop(site, sample),
+        )
+        loop_seconds = loop_sample_seconds * CAMERAS / LOOP_SAMPLE
+        print(f"  {'per-camera ORM loop, scaled to the site':<44} {loop_seconds:8.3f} s\n")
+
+        print(f"sweep / floor: {sweep_seconds / floor_seconds:5.1f}x   (budget: at most 3x)")
+        print(f"loop / sweep:  {loop_seconds / sweep_seconds:5.1f}x   (budget: at least 20x)")
+    finally:
+        drop_database()
+
+
+if __name__ == "__main__":
+    main()
