@@ -1,0 +1,89 @@
+"""Management commands: seed_demo and sweep."""
+
+from datetime import timedelta
+from io import StringIO
+
+import pytest
+from django.contrib.auth import authenticate
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+
+from cameras.choices import HAMode
+from cameras.models import Camera, Recorder, Stream
+from sites.models import Site
+from tests.factories import make_camera
+from tickets.choices import UNRESOLVED, TicketKind
+from tickets.models import Ticket
+
+
+def run(*args) -> str:
+    out = StringIO()
+    call_command(*args, stdout=out)
+    return out.getvalue()
+
+
+def test_seed_demo_builds_a_site_with_every_kind_of_ticket(db):
+    output = run("seed_demo")
+
+    site = Site.objects.get(slug="demo")
+    assert Recorder.objects.filter(site=site).count() == 3
+    assert Camera.objects.filter(site=site).count() == 40
+    assert set(Camera.objects.values_list("ha_mode", flat=True)) == set(HAMode.values)
+    unresolved = Ticket.objects.filter(status__in=UNRESOLVED)
+    assert set(unresolved.values_list("kind", flat=True)) == set(TicketKind.values)
+    assert unresolved.filter(kind=TicketKind.STREAM_NOT_RECORDING, stream=None).count() == 1
+    assert Stream.objects.filter(recording_enabled=False).exists()
+    for username, password in (
+        ("admin", "admin"),
+        ("siteadmin", "siteadmin"),
+        ("viewer", "viewer"),
+    ):
+        assert f"{username} / {password}" in output
+        assert authenticate(username=username, password=password) is not None
+
+
+def test_seed_demo_if_empty_leaves_an_existing_database_alone(site):
+    output = run("seed_demo", "--if-empty")
+    assert "not seeded" in output
+    assert not Site.objects.filter(slug="demo").exists()
+
+
+def test_seed_demo_twice_changes_nothing(db):
+    run("seed_demo")
+    tickets = Ticket.objects.count()
+    run("seed_demo")
+    assert Camera.objects.count() == 40 and Ticket.objects.count() == tickets
+
+
+def test_sweep_prints_what_changed(site, other_site):
+    make_camera(site, "cam-1", streams=[("primary", "rec-a", "stale")])
+    make_camera(other_site, "cam-2", streams=[("primary", "rec-a", "recording")])
+
+    output = run("sweep")
+
+    assert "hq: 1 streams marked not recording; tickets opened 1, reopened 0, resolved 0" in output
+    assert "opened  cam-1: primary@rec-a is not recording" in output
+    assert "branch: 0 streams marked not recording; tickets opened 0" in output
+
+
+def test_sweep_of_one_site(site, other_site):
+    make_camera(other_site, "cam-2", streams=[("primary", "rec-a", "stale")])
+    output = run("sweep", "--site", "hq")
+    assert output.startswith("hq:") and "branch" not in output
+    assert not Ticket.objects.exists()
+
+
+def test_sweep_of_an_unknown_site_is_an_error(db):
+    with pytest.raises(CommandError, match="No site with slug 'nowhere'"):
+        run("sweep", "--site", "nowhere")
+
+
+def test_sweep_stops_streams_whose_recorder_is_offline(site):
+    make_camera(
+        site,
+        "cam-1",
+        streams=[("primary", "rec-a", "recording")],
+        now=timezone.now() - timedelta(seconds=5),
+    )
+    Recorder.objects.update(online=False)
+    assert "hq: 1 streams marked not recording" in run("sweep")
