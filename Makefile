@@ -24,7 +24,7 @@ run: $(STAMP)
 # The whole suite, against PostgreSQL and Redis on localhost unless told otherwise.
 test: export DEBUG ?= 1
 test: $(STAMP) lint
-	$(BIN)/python manage.py makemigrations --check --dry-run
+	DATABASE_URL=sqlite://:memory: $(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)
