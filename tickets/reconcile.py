@@ -19,7 +19,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
-from cameras.models import Camera, Stream
+from cameras.models import Camera
 from sites.models import Site
 
 from .choices import UNRESOLVED, TicketAction, TicketStatus
@@ -146,23 +146,12 @@ def _reconcile_locked(
     cameras = Camera.objects.filter(site_id__in=sites)
     if camera_ids is not None:
         cameras = cameras.filter(id__in=camera_ids)
-    camera_rows = list(cameras.values_list("id", "site_id", "ha_mode", "external_id"))
-    names = {camera_id: external_id for camera_id, _, _, external_id in camera_rows}
-    if camera_ids is None:
-        scope, stream_scope = {"site_id__in": sites}, {"camera__site_id__in": sites}
-    else:
-        scope = stream_scope = {"camera_id__in": camera_ids}
-
-    streams_by_camera: dict[int, list[StreamFacts]] = defaultdict(list)
-    for stream_id, camera_id, recorder, profile, state, enabled in Stream.objects.filter(
-        **stream_scope
-    ).values_list("id", "camera_id", "recorder__name", "profile", "state", "recording_enabled"):
-        streams_by_camera[camera_id].append(
-            StreamFacts(stream_id, recorder, profile, state, enabled)
-        )
+    camera_rows, streams_by_camera = _load_cameras(cameras)
+    names = {camera_id: external_id for camera_id, (_, _, external_id) in camera_rows.items()}
+    scope = {"site_id__in": sites} if camera_ids is None else {"camera_id__in": camera_ids}
 
     wanted: dict[TicketKey, tuple[int, WantedTicket]] = {}
-    for camera_id, site_id, ha_mode, _ in camera_rows:
+    for camera_id, (site_id, ha_mode, _) in camera_rows.items():
         for ticket in wanted_tickets(ha_mode, streams_by_camera.get(camera_id, ())):
             wanted[(camera_id, *ticket.key)] = (site_id, ticket)
 
@@ -170,11 +159,13 @@ def _reconcile_locked(
         (camera_id, kind, stream_id): (ticket_id, summary)
         for ticket_id, camera_id, kind, stream_id, summary in Ticket.objects.filter(
             status__in=UNRESOLVED, **scope
-        ).values_list("id", "camera_id", "kind", "stream_id", "summary")
+        )
+        .order_by()
+        .values_list("id", "camera_id", "kind", "stream_id", "summary")
     }
 
     result = ReconcileResult(cameras=len(camera_rows), camera_names=names)
-    modes = {camera_id: ha_mode for camera_id, _, ha_mode, _ in camera_rows}
+    modes = {camera_id: ha_mode for camera_id, (_, ha_mode, _) in camera_rows.items()}
     _resolve_unwanted(unresolved, wanted, modes, streams_by_camera, now, result)
     missing = {key: wanted[key] for key in wanted.keys() - unresolved.keys()}
     reopened = _reopen_recent(missing, sites, now, result)
@@ -182,6 +173,29 @@ def _reconcile_locked(
         [(key[0], *value) for key, value in missing.items() if key not in reopened], now, result
     )
     return result
+
+
+def _load_cameras(
+    cameras: QuerySet[Camera],
+) -> tuple[dict[int, tuple[int, str, str]], dict[int, list[StreamFacts]]]:
+    """Cameras (id -> site, HA mode, external id) and their streams, in one query."""
+    camera_rows: dict[int, tuple[int, str, str]] = {}
+    streams_by_camera: dict[int, list[StreamFacts]] = defaultdict(list)
+    for camera_id, site_id, ha_mode, external_id, *stream in cameras.order_by().values_list(
+        "id",
+        "site_id",
+        "ha_mode",
+        "external_id",
+        "streams__id",
+        "streams__recorder__name",
+        "streams__profile",
+        "streams__state",
+        "streams__recording_enabled",
+    ):
+        camera_rows[camera_id] = (site_id, ha_mode, external_id)
+        if stream[0] is not None:
+            streams_by_camera[camera_id].append(StreamFacts(*stream))
+    return camera_rows, streams_by_camera
 
 
 def _resolve_unwanted(
