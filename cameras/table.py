@@ -87,10 +87,24 @@ class CameraTable:
 
     @property
     def is_filtered(self) -> bool:
+        return bool(self.active_filters())
+
+    def active_filters(self) -> list[tuple[str, str]]:
+        """The filters in force, as ``(label, value)`` for people to read."""
         form = self.filterset.form
-        return form.is_valid() and any(
-            value not in (None, "") for name, value in form.cleaned_data.items() if name != "site"
-        )
+        if not form.is_valid():
+            return []
+        shown = []
+        for name, value in form.cleaned_data.items():
+            if name == "site" or value in (None, ""):
+                continue
+            field = form.fields[name]
+            if name == "has_open_tickets":
+                value = "yes" if value else "no"
+            elif hasattr(field, "choices"):
+                value = dict(field.choices).get(value, value)
+            shown.append((str(field.label), str(value)))
+        return shown
 
     def cameras(self) -> QuerySet[Camera]:
         """Every matching camera, sorted, with ``open_tickets`` and ``recorder_count``."""

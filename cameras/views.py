@@ -235,6 +235,10 @@ def recorder_list(request: HttpRequest, slug: str) -> HttpResponse:
                 "streams",
                 filter=Q(streams__recording_enabled=True, streams__state=StreamState.NOT_RECORDING),
             ),
+            unknown_count=Count(
+                "streams",
+                filter=Q(streams__recording_enabled=True, streams__state=StreamState.UNKNOWN),
+            ),
             view_only_count=Count("streams", filter=Q(streams__recording_enabled=False)),
         )
         .order_by("online", "name")  # offline recorders first

@@ -76,11 +76,19 @@ class SiteOverview:
     view_only_streams: int
     recorders: int
     recorders_online: int
-    offline_recorders: list[Recorder]
+    first_recorders: list[Recorder]
     tickets_by_severity: list[Tally]
     acknowledged_tickets: int
     opened_per_day: list[DayCount]
     attention: list[Ticket] = field(default_factory=list)
+
+    @property
+    def recorders_offline(self) -> int:
+        return self.recorders - self.recorders_online
+
+    @property
+    def streams_total(self) -> int:
+        return sum(tally.count for tally in self.streams) + self.view_only_streams
 
     @property
     def unresolved_tickets(self) -> int:
@@ -111,7 +119,8 @@ def site_overview(site: Site, now: datetime | None = None) -> SiteOverview:
     recorder_counts = Recorder.objects.filter(site=site).aggregate(
         total=Count("id"), online=Count("id", filter=Q(online=True))
     )
-    offline = list(Recorder.objects.filter(site=site, online=False).order_by("name")[:10])
+    # Offline recorders first: they are why streams stop.
+    recorders = list(Recorder.objects.filter(site=site).order_by("online", "name")[:8])
 
     unresolved = Ticket.objects.filter(site=site).unresolved()
     ticket_counts = unresolved.aggregate(
@@ -140,7 +149,7 @@ def site_overview(site: Site, now: datetime | None = None) -> SiteOverview:
         view_only_streams=stream_counts["view_only"],
         recorders=recorder_counts["total"],
         recorders_online=recorder_counts["online"],
-        offline_recorders=offline,
+        first_recorders=recorders,
         tickets_by_severity=[
             Tally(severity, label, ticket_counts[severity], unresolved_total)
             for severity, label in reversed(Severity.choices)

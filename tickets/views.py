@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from sites.views import administered_site, site_context, visible_site
 
-from .choices import TicketStatus
+from .choices import UNRESOLVED, TicketStatus
 from .filters import UNRESOLVED_CHOICE, TicketFilterSet
 from .forms import AcknowledgeForm
 from .models import Ticket
@@ -33,7 +33,12 @@ def ticket_list(request: HttpRequest, slug: str) -> HttpResponse:
         request.GET.get("page")
     )
     context = site_context(
-        request, site, "tickets", filterset=filterset, filter_form=filterset.form, page=page
+        request,
+        site,
+        "tickets",
+        filter_form=filterset.form,
+        page=page,
+        show_resolved=query["status"] not in (UNRESOLVED_CHOICE, *UNRESOLVED),
     )
     return render(request, "tickets/ticket_list.html", context)
 

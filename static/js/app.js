@@ -2,12 +2,25 @@
 (function () {
   "use strict";
 
-  // Filter forms: a changed select applies at once (the Filter button stays for no-JS use).
+  // Filter forms: a changed select applies at once (the Filter button stays for no-JS use),
+  // and empty fields stay out of the address, so that it reads like the filters it holds.
   document.querySelectorAll("form[data-autosubmit]").forEach(function (form) {
-    form.querySelectorAll("select").forEach(function (select) {
-      select.addEventListener("change", function () {
-        form.requestSubmit ? form.requestSubmit() : form.submit();
+    function go() {
+      var query = new URLSearchParams();
+      new FormData(form).forEach(function (value, name) {
+        var field = form.elements[name];
+        var keep = field && field.hasAttribute && field.hasAttribute("data-keep-empty");
+        if (value !== "" || keep) query.append(name, value);
       });
+      var text = query.toString();
+      window.location.assign(window.location.pathname + (text ? "?" + text : ""));
+    }
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      go();
+    });
+    form.querySelectorAll("select").forEach(function (select) {
+      select.addEventListener("change", go);
     });
   });
 
