@@ -56,11 +56,13 @@ class EditCamerasForm(forms.Form):
 
     @staticmethod
     def camera_ids(data) -> list[int]:
-        """The cameras a posted form was about, read from its ``seen_<id>`` fields."""
-        return sorted(
-            int(name.removeprefix("seen_"))
-            for name in data
-            if name.startswith("seen_") and name.removeprefix("seen_").isdigit()
+        """The cameras a posted form was about, in its order, read from its ``seen_<id>``."""
+        return list(
+            dict.fromkeys(
+                int(name.removeprefix("seen_"))
+                for name in data
+                if name.startswith("seen_") and name.removeprefix("seen_").isdigit()
+            )
         )
 
     def chosen_modes(self) -> dict[int, str]:

@@ -10,16 +10,23 @@ from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods
 
 from sites.views import administered_site, site_context, visible_site
-from tickets.choices import UNRESOLVED, TicketStatus
-from tickets.models import Ticket
+from tickets.choices import UNRESOLVED, TicketAction, TicketStatus
+from tickets.models import Ticket, TicketEvent
 
 from .choices import HAMode, StreamState
 from .forms import EditCamerasForm
-from .high_availability import HAChangeError, StaleCameras, UnknownCameras, change_ha_modes
+from .high_availability import (
+    HAChangeError,
+    HAChangeResult,
+    StaleCameras,
+    UnknownCameras,
+    change_ha_modes,
+)
 from .models import Camera, HAModeChange, Recorder
 from .table import PAGE_SIZES, CameraTable
 
@@ -125,8 +132,9 @@ def cameras_edit(request: HttpRequest, slug: str) -> HttpResponse:
     if not new_modes:
         messages.info(request, "Nothing to save: no camera was changed.")
         return redirect(back)
+    now = timezone.now()
     try:
-        result = change_ha_modes(new_modes, request.user, seen_modes=seen_modes)
+        result = change_ha_modes(new_modes, request.user, seen_modes=seen_modes, now=now)
     except StaleCameras as error:
         data = request.POST.copy()
         for camera in error.cameras:
@@ -149,15 +157,56 @@ def cameras_edit(request: HttpRequest, slug: str) -> HttpResponse:
 
     count = len(result.changed)
     messages.success(request, f"Updated {count} camera{'' if count == 1 else 's'}.")
-    tickets = result.tickets
-    for verb, summaries in (
-        ("resolved", tickets.resolved),
-        ("opened", tickets.opened),
-        ("reopened", tickets.reopened),
-    ):
-        if summaries:
-            messages.info(request, f"Tickets {verb}: " + "; ".join(summaries))
+    if result.tickets.changed:
+        messages.info(request, _ticket_changes(site, result, now))
     return redirect(back)
+
+
+#: How many ticket changes the message after a save lists; the Tickets tab has the rest.
+LISTED_TICKET_CHANGES = 10
+
+
+def _ticket_changes(site, result: HAChangeResult, now) -> str:
+    """What reconciling the saved cameras did to their tickets, as a short HTML list."""
+    tickets = result.tickets
+    counts = ", ".join(
+        f"{len(summaries)} {verb}"
+        for verb, summaries in (
+            ("resolved", tickets.resolved),
+            ("opened", tickets.opened),
+            ("reopened", tickets.reopened),
+        )
+        if summaries
+    )
+    # Reconcile stamped its events with the save's time: that finds exactly these changes.
+    events = (
+        TicketEvent.objects.filter(at=now, ticket__camera_id__in=result.changed)
+        .exclude(action=TicketAction.NOTE)
+        .select_related("ticket__camera")
+        .order_by("ticket__camera__name", "ticket__camera__external_id", "id")
+    )
+    listed = list(events[: LISTED_TICKET_CHANGES + 1])
+    items = format_html_join(
+        "",
+        '<li><a href="{}">#{}</a> <strong>{}</strong>: {} <span class="muted">({}{})</span></li>',
+        (
+            (
+                reverse("tickets:detail", args=[site.slug, event.ticket_id]),
+                event.ticket_id,
+                event.ticket.camera,
+                event.ticket.summary,
+                event.get_action_display().lower(),
+                f": {event.note}" if event.action == TicketAction.RESOLVED else "",
+            )
+            for event in listed[:LISTED_TICKET_CHANGES]
+        ),
+    )
+    more = ""
+    if len(listed) > LISTED_TICKET_CHANGES:
+        more = format_html(
+            '<a href="{}">See all tickets</a>', reverse("tickets:list", args=[site.slug])
+        )
+    return format_html('Tickets: {}.<ul class="message-list">{}</ul>{}', counts, items, more)
 
 
 def _render_edit(request, site, table, form, *, page=None, status=200) -> HttpResponse:

@@ -102,8 +102,12 @@ def test_save_changes_only_what_changed_audits_and_reconciles(
     assert modes("cam-1", "cam-3", "cam-5") == [AA, AA, AA]
     messages = texts(response)
     assert messages[0] == "Updated 2 cameras."
-    assert any("Tickets resolved" in text and "HA mode changed" in text for text in messages)
-    assert any("Tickets opened" in text for text in messages)
+    assert messages[1].startswith("Tickets: 1 resolved, 1 opened.")
+    assert "<strong>cam-3</strong>: Recorded by 2 recorders (rec-a, rec-b)" in messages[1]
+    assert "(resolved: HA mode changed to Active-Active)" in messages[1]
+    assert (
+        "<strong>cam-1</strong>: Active-Active but every stream is on one recorder" in messages[1]
+    )
 
     # The audit says who changed what, from what, to what; untouched cam-5 has no row.
     audit = set(
@@ -249,3 +253,22 @@ def test_save_of_500_cameras_costs_as_many_queries_as_10(admin_client, site):
     reconcile_site(site.id)
     assert save_all(AA) == small
     assert set(Camera.objects.values_list("ha_mode", flat=True)) == {AA}
+
+
+def test_a_re_rendered_form_keeps_the_rows_in_their_order(admin_client, site, cameras):
+    backwards = dict(reversed(cameras.items()))
+    data = form_data(backwards, selected=["cam-1"], bulk_mode=AP, action="apply")
+    response = admin_client.post(edit_url(site), data)
+    assert [row.camera.external_id for row in response.context["rows"]] == [
+        "cam-5",
+        "cam-3",
+        "cam-1",
+    ]
+
+
+def test_ticket_changes_message_escapes_camera_names(admin_client, site, cameras):
+    Camera.objects.filter(pk=cameras["cam-3"].pk).update(name="<script>alert(1)</script>")
+    response = admin_client.post(edit_url(site), form_data(cameras, {"cam-3": AA}), follow=True)
+    html = response.content.decode()
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
