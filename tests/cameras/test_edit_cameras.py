@@ -272,3 +272,27 @@ def test_ticket_changes_message_escapes_camera_names(admin_client, site, cameras
     html = response.content.decode()
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+HUGE = "9" * 25
+
+
+@pytest.mark.parametrize(
+    ("data", "status"),
+    [
+        ({}, 302),  # nothing posted: nothing to save
+        ({f"seen_{HUGE}": NONE, f"ha_{HUGE}": AA}, 302),  # no such camera
+        ({"seen_cam-1": NONE}, 302),  # not an id: ignored
+        ({"seen_{cam-1}": NONE}, 400),  # its select is missing
+        ({"seen_{cam-1}": "bad", "ha_{cam-1}": AA}, 400),
+        ({"seen_{cam-1}": NONE, "ha_{cam-1}": AA, "selected": ["x", HUGE]}, 400),
+        ({"seen_{cam-1}": NONE, "ha_{cam-1}": NONE, "bulk_mode": "bogus"}, 400),
+    ],
+)
+def test_malformed_posts_are_refused_without_saving(admin_client, site, cameras, data, status):
+    pk = str(cameras["cam-1"].pk)
+    data = {name.replace("{cam-1}", pk): value for name, value in data.items()}
+    response = admin_client.post(edit_url(site), data)
+    assert response.status_code == status
+    assert modes("cam-1") == [NONE]
+    assert not HAModeChange.objects.exists()
