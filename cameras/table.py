@@ -124,11 +124,29 @@ class CameraTable:
         page.object_list = [_with_recorder_names(camera) for camera in page.object_list]
         return page
 
-    def export(self, chunk_size: int = 1000) -> Iterator[Camera]:
-        """Every matching camera for the CSV export: one pair of queries per chunk."""
+    def csv_rows(self, chunk_size: int = 1000) -> Iterator[list]:
+        """The CSV export: a header, then every matching camera (one pair of queries a chunk)."""
+        yield ["external_id", "name", "high_availability", "streams", "recorders", "open_tickets"]
         cameras = self.cameras().prefetch_related(_streams())
         for camera in cameras.iterator(chunk_size=chunk_size):
-            yield _with_recorder_names(camera)
+            streams = camera.streams.all()
+            yield [
+                _spreadsheet_safe(camera.external_id),
+                _spreadsheet_safe(camera.name),
+                camera.get_ha_mode_display(),
+                "; ".join(
+                    f"{stream.profile}@{stream.recorder.name} "
+                    f"({stream.get_state_display() if stream.recording_enabled else 'view only'})"
+                    for stream in streams
+                ),
+                " ".join(sorted({stream.recorder.name for stream in streams})),
+                camera.open_tickets,
+            ]
+
+
+def _spreadsheet_safe(text: str) -> str:
+    """Names come from collectors: never let a spreadsheet run one as a formula."""
+    return f"'{text}" if text.startswith(("=", "+", "-", "@", "\t", "\r")) else text
 
 
 def _with_recorder_names(camera: Camera) -> Camera:

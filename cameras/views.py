@@ -11,7 +11,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
-from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods
 
 from sites.views import administered_site, site_context, visible_site
@@ -63,34 +62,15 @@ def camera_table_csv(request: HttpRequest, slug: str) -> StreamingHttpResponse:
     table = CameraTable.from_query(site, request.GET)
 
     class Echo:
-        def write(self, value: str) -> str:
-            return value
+        """A file whose write() hands back the line, so csv.writer can feed a stream."""
+
+        def write(self, line: str) -> str:
+            return line
 
     writer = csv.writer(Echo())
-
-    def rows():
-        yield writer.writerow(
-            ["external_id", "name", "high_availability", "streams", "recorders", "open_tickets"]
-        )
-        for camera in table.export():
-            streams = "; ".join(
-                f"{stream.profile}@{stream.recorder.name} "
-                f"({stream.get_state_display() if stream.recording_enabled else 'view only'})"
-                for stream in camera.streams.all()
-            )
-            yield writer.writerow(
-                [
-                    camera.external_id,
-                    camera.name,
-                    camera.get_ha_mode_display(),
-                    streams,
-                    " ".join(camera.recorder_names),
-                    camera.open_tickets,
-                ]
-            )
-
-    filename = f"{slugify(site.slug)}-cameras-{timezone.localdate():%Y%m%d}.csv"
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    lines = (writer.writerow(row) for row in table.csv_rows())
+    filename = f"{site.slug}-cameras-{timezone.localdate():%Y%m%d}.csv"
+    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 

@@ -91,6 +91,10 @@ class SiteOverview:
         return sum(tally.count for tally in self.streams) + self.view_only_streams
 
     @property
+    def tickets_opened_recently(self) -> int:
+        return sum(day.count for day in self.opened_per_day)
+
+    @property
     def unresolved_tickets(self) -> int:
         return sum(tally.count for tally in self.tickets_by_severity)
 

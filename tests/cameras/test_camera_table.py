@@ -219,3 +219,11 @@ def test_csv_export_is_not_paged_and_costs_few_queries(admin_client, site):
         lines = b"".join(response.streaming_content).decode().splitlines()
     assert len(lines) == 1201
     assert len(queries) <= 10  # two chunks of 1000, each one camera and one stream query
+
+
+def test_csv_export_never_hands_a_spreadsheet_a_formula(admin_client, site):
+    make_camera(site, "=1+1", HAMode.NONE, [("primary", "rec-a", REC)])
+    Camera.objects.filter(external_id="=1+1").update(name='@SUM(A1)"')
+    response = admin_client.get(reverse("cameras:table_csv", args=[site.slug]))
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert rows[1][:2] == ["'=1+1", "'@SUM(A1)\""]

@@ -187,3 +187,18 @@ def test_login_with_a_wrong_password_says_so(client, site_admin):
     response = client.post(reverse("login"), {"username": "ann", "password": "nope"})
     assert response.status_code == 200
     assert "Please enter a correct username and password" in response.content.decode()
+
+
+def test_site_parameter_of_the_filtersets_cannot_reach_another_site(
+    client, site, other_site, site_admin
+):
+    """The shared FilterSets accept ``site`` (for the API); through our URLs it only narrows."""
+    make_camera(other_site, "br-1", HAMode.NONE, [("primary", "nvr", "not_recording")])
+    reconcile_site(other_site.id)
+    client.force_login(site_admin)
+    cameras = client.get(reverse("cameras:table", args=["hq"]), {"site": "branch"})
+    assert list(cameras.context["page"].object_list) == []
+    tickets = client.get(reverse("tickets:list", args=["hq"]), {"site": "branch", "status": ""})
+    assert list(tickets.context["page"].object_list) == []
+    csv = client.get(reverse("cameras:table_csv", args=["hq"]), {"site": "branch"})
+    assert b"br-1" not in b"".join(csv.streaming_content)
