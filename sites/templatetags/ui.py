@@ -17,20 +17,21 @@ def sort_header(context, key: str, label: str, default: str = "") -> str:
     query = context["request"].GET.copy()
     current = query.get("sort") or default
     if current == key:
-        next_sort, arrow, aria = f"-{key}", "▲", "ascending"
+        next_sort, arrow, state = f"-{key}", "▲", " (sorted ascending)"
     elif current == f"-{key}":
-        next_sort, arrow, aria = key, "▼", "descending"
+        next_sort, arrow, state = key, "▼", " (sorted descending)"
     else:
-        next_sort, arrow, aria = key, "", "none"
+        next_sort, arrow, state = key, "", ""
     query["sort"] = next_sort
     query.pop("page", None)
     return format_html(
-        '<a class="sort{}" href="?{}" aria-sort="{}">{}<span class="arrow">{}</span></a>',
+        '<a class="sort{}" href="?{}">{}<span class="arrow" aria-hidden="true">{}</span>'
+        '<span class="visually-hidden">{}</span></a>',
         " sorted" if arrow else "",
         query.urlencode(),
-        aria,
         label,
         arrow,
+        state,
     )
 
 
