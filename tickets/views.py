@@ -5,13 +5,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from sites.views import administered_site, site_context, visible_site
 
 from .choices import UNRESOLVED, TicketStatus
 from .filters import UNRESOLVED_CHOICE, TicketFilterSet
-from .forms import AcknowledgeForm
+from .forms import AcknowledgeForm, AcknowledgeTicketsForm
 from .models import Ticket
 from .reconcile import acknowledge_tickets
 
@@ -39,8 +40,30 @@ def ticket_list(request: HttpRequest, slug: str) -> HttpResponse:
         filter_form=filterset.form,
         page=page,
         show_resolved=query["status"] not in (UNRESOLVED_CHOICE, *UNRESOLVED),
+        any_open=any(ticket.status == TicketStatus.OPEN for ticket in page),
+        query=request.GET.urlencode(),
     )
     return render(request, "tickets/ticket_list.html", context)
+
+
+@login_required
+@require_POST
+def tickets_acknowledge(request: HttpRequest, slug: str) -> HttpResponse:
+    """Acknowledge the checked tickets of the Tickets tab, then show it again as it was."""
+    site = administered_site(request, slug)
+    back = reverse("tickets:list", args=[site.slug])
+    if request.GET:
+        back += f"?{request.GET.urlencode()}"
+    form = AcknowledgeTicketsForm(site, request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
+        return redirect(back)
+    count = acknowledge_tickets(
+        form.cleaned_data["tickets"], request.user, form.cleaned_data["note"]
+    )
+    messages.success(request, f"Acknowledged {count} ticket{'' if count == 1 else 's'}.")
+    return redirect(back)
 
 
 @login_required

@@ -24,6 +24,28 @@
     });
   });
 
+  // Tickets: "Select all open" and a count of the checked tickets.
+  document.querySelectorAll("form[data-bulk-select]").forEach(function (form) {
+    var boxes = Array.prototype.slice.call(
+      document.querySelectorAll('input[type="checkbox"][form="' + form.id + '"]')
+    );
+    var selectAll = form.querySelector("[data-select-all]");
+    var count = form.querySelector("[data-selected-count]");
+    function refresh() {
+      var checked = boxes.filter(function (box) { return box.checked; }).length;
+      count.textContent = checked ? checked + " selected:" : "Check open tickets, then";
+      selectAll.checked = checked > 0 && checked === boxes.length;
+      selectAll.indeterminate = checked > 0 && checked < boxes.length;
+    }
+    if (!boxes.length) return;
+    selectAll.closest("label").hidden = false;
+    selectAll.addEventListener("change", function () {
+      boxes.forEach(function (box) { box.checked = selectAll.checked; });
+      refresh();
+    });
+    boxes.forEach(function (box) { box.addEventListener("change", refresh); });
+  });
+
   // Edit Cameras: highlight changed rows, count them, "Set selected to ..." without a round trip.
   document.querySelectorAll("form[data-edit-cameras]").forEach(function (form) {
     var modeSelects = Array.prototype.slice.call(form.querySelectorAll("select[data-seen]"));

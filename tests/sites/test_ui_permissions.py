@@ -69,7 +69,12 @@ READ_OUTCOMES = {
 }
 
 # (method, page): what changes things is for the site's administrators (and staff) only.
-ADMIN_ACTIONS = [("get", "cameras:edit"), ("post", "cameras:edit"), ("post", "tickets:acknowledge")]
+ADMIN_ACTIONS = [
+    ("get", "cameras:edit"),
+    ("post", "cameras:edit"),
+    ("post", "tickets:acknowledge"),
+    ("post", "tickets:acknowledge_many"),
+]
 ADMIN_OUTCOMES = {
     "anonymous": 302,
     "outsider": 404,

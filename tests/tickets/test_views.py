@@ -146,3 +146,55 @@ def test_acknowledge_is_csrf_protected(site, site_admin, tickets):
     assert response.status_code == 403
     ticket.refresh_from_db()
     assert ticket.status == TicketStatus.OPEN
+
+
+def test_admin_acknowledges_checked_tickets_from_the_list(admin_client, site, site_admin, tickets):
+    stream = tickets[TicketKind.STREAM_NOT_RECORDING]
+    multiple = tickets[TicketKind.MULTIPLE_RECORDERS]
+    page = admin_client.get(reverse("tickets:list", args=[site.slug]), {"severity": "critical"})
+    html = page.content.decode()
+    assert 'id="acknowledge-tickets"' in html
+    assert f'name="tickets" value="{stream.pk}" form="acknowledge-tickets"' in html
+
+    response = admin_client.post(
+        reverse("tickets:acknowledge_many", args=[site.slug]) + "?severity=warning",
+        {"tickets": [stream.pk, multiple.pk], "note": "on it"},
+        follow=True,
+    )
+    assert response.redirect_chain == [
+        (reverse("tickets:list", args=[site.slug]) + "?severity=warning", 302)
+    ]
+    assert "Acknowledged 2 tickets." in response.content.decode()
+    for ticket in (stream, multiple):
+        ticket.refresh_from_db()
+        assert (ticket.status, ticket.acknowledged_by) == (TicketStatus.ACKNOWLEDGED, site_admin)
+        assert ticket.events.get(action=TicketAction.ACKNOWLEDGED).note == "on it"
+
+
+@pytest.mark.parametrize("pick", ["resolved", "other_site", "nonsense", "nothing"])
+def test_bulk_acknowledge_refuses_what_is_not_an_open_ticket_of_the_site(
+    admin_client, site, other_site, tickets, pick
+):
+    make_camera(other_site, "br-1", HAMode.NONE, [("primary", "nvr", STOP)])
+    reconcile_site(other_site.id)
+    chosen = {
+        "resolved": [tickets[TicketKind.HA_MISCONFIGURED].pk],
+        "other_site": [Ticket.objects.get(site=other_site).pk],
+        "nonsense": ["x"],
+        "nothing": [],
+    }[pick]
+    open_one = tickets[TicketKind.STREAM_NOT_RECORDING].pk
+    data = {"tickets": [open_one, *chosen]} if pick != "nothing" else {}
+    response = admin_client.post(
+        reverse("tickets:acknowledge_many", args=[site.slug]), data, follow=True
+    )
+    assert response.status_code == 200
+    assert response.context["messages"]
+    assert not Ticket.objects.filter(status=TicketStatus.ACKNOWLEDGED).exists()
+
+
+def test_viewer_sees_no_checkboxes(client, viewer, site, tickets):
+    client.force_login(viewer)
+    html = client.get(reverse("tickets:list", args=[site.slug])).content.decode()
+    assert 'id="acknowledge-tickets"' not in html
+    assert 'name="tickets"' not in html
