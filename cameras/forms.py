@@ -8,6 +8,8 @@ from .choices import HAMode
 from .models import Camera
 
 BULK_PLACEHOLDER = ""
+#: Larger numbers cannot be a camera id (a 64-bit primary key), and some databases choke.
+MAX_ID = 2**63 - 1
 
 
 @dataclass
@@ -57,13 +59,12 @@ class EditCamerasForm(forms.Form):
     @staticmethod
     def camera_ids(data) -> list[int]:
         """The cameras a posted form was about, in its order, read from its ``seen_<id>``."""
-        return list(
-            dict.fromkeys(
-                int(name.removeprefix("seen_"))
-                for name in data
-                if name.startswith("seen_") and name.removeprefix("seen_").isdigit()
-            )
+        ids = (
+            int(name.removeprefix("seen_"))
+            for name in data
+            if name.startswith("seen_") and name.removeprefix("seen_").isdigit()
         )
+        return list(dict.fromkeys(camera_id for camera_id in ids if camera_id <= MAX_ID))
 
     def chosen_modes(self) -> dict[int, str]:
         """The mode of every row once the pending "Set selected to ..." is applied."""

@@ -207,3 +207,14 @@ def test_site_parameter_of_the_filtersets_cannot_reach_another_site(
     assert list(tickets.context["page"].object_list) == []
     csv = client.get(reverse("cameras:table_csv", args=["hq"]), {"site": "branch"})
     assert b"br-1" not in b"".join(csv.streaming_content)
+
+
+@pytest.mark.parametrize(
+    "url", ["/sites/hq/cameras/{huge}/", "/sites/hq/tickets/{huge}/", "/sites/hq/cameras/0/"]
+)
+def test_impossible_ids_are_not_found(client, site_admin, url):
+    client.force_login(site_admin)
+    assert client.get(url.format(huge="9" * 25)).status_code == 404
+    if "tickets" in url:
+        response = client.post(url.format(huge="9" * 25) + "acknowledge/")
+        assert response.status_code == 404
