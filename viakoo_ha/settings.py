@@ -68,6 +68,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "viakoo_ha.urls"
+# Edit Cameras posts up to three fields per row and up to 500 rows per page.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 WSGI_APPLICATION = "viakoo_ha.wsgi.application"
 
 TEMPLATES = [
