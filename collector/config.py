@@ -105,7 +105,8 @@ class Table:
 
 def resolve(path: str, base_dir: Path) -> Path:
     expanded = Path(path).expanduser()
-    return expanded if expanded.is_absolute() else (base_dir / expanded).resolve()
+    # abspath, not resolve(): normalise "..", but neither follow symlinks nor touch the disk
+    return Path(os.path.abspath(base_dir / expanded))
 
 
 @dataclass(frozen=True)
