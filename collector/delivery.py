@@ -159,7 +159,7 @@ class Deliverer:
                 waiting = len(self.spool)
                 log.warning(
                     "server %s: %d batch(es) wait in the spool; next attempt in %.1f s",
-                    f"answered {answer.status} ({answer.message[:200]})"
+                    f"answered {answer.status} ({' '.join(answer.message.split())[:200]})"
                     if answer.status
                     else f"unreachable ({answer.message})",
                     waiting,
@@ -173,7 +173,7 @@ class Deliverer:
                     "server refused batch %s with %d: %s; kept in %s, not retried",
                     batch.path.name,
                     answer.status,
-                    answer.message[:500],
+                    " ".join(answer.message.split())[:500],
                     path,
                 )
 
