@@ -12,8 +12,9 @@ type = "directory"          # or "simulate", "json"
 ```
 
 The API token is never in the file: it comes from the environment variable named by
-``token_env`` (default ``VIAKOO_HA_TOKEN``). Relative paths are relative to the
-directory holding the configuration file.
+``token_env`` (default ``VIAKOO_HA_TOKEN``) or, when that is not set, from the file
+named by ``token_file`` (for secrets managers, and the demo). Relative paths are
+relative to the directory holding the configuration file.
 """
 
 import math
@@ -155,13 +156,7 @@ def parse_config(document: Mapping, base_dir: Path, environ: Mapping[str, str]) 
     url = urlsplit(server_url)
     if url.scheme not in ("http", "https") or not url.netloc:
         raise ConfigError(f"server_url must be an http:// or https:// URL, got {server_url!r}")
-    token_env = top.string("token_env", DEFAULT_TOKEN_ENV)
-    token = environ.get(token_env, "").strip()
-    if not token:
-        raise ConfigError(
-            f"no API token: set the environment variable {token_env} "
-            "(make one on the server with `manage.py drf_create_token USER`)"
-        )
+    token = _token(top, base_dir, environ)
     source = Table(top._get("source", _MISSING), "source")
     source_type = source.string("type")
     if source_type not in SOURCES:
@@ -188,3 +183,24 @@ def parse_config(document: Mapping, base_dir: Path, environ: Mapping[str, str]) 
     )
     top.finish()
     return config
+
+
+def _token(top: Table, base_dir: Path, environ: Mapping[str, str]) -> str:
+    """The API token: from the environment first, else from ``token_file``."""
+    token_env = top.string("token_env", DEFAULT_TOKEN_ENV)
+    token = environ.get(token_env, "").strip()
+    token_file = top.values.get("token_file")
+    if not token and token_file is not None:
+        path = top.path("token_file", base_dir)
+        try:
+            token = path.read_text(encoding="utf-8").strip()
+        except (OSError, UnicodeDecodeError) as error:
+            raise ConfigError(f"cannot read token_file {path}: {error}") from None
+    top.used.add("token_file")
+    if not token:
+        where = f" or put it in token_file ({token_file})" if token_file is not None else ""
+        raise ConfigError(
+            f"no API token: set the environment variable {token_env}{where} "
+            "(make one on the server with `manage.py drf_create_token USER`)"
+        )
+    return token

@@ -293,18 +293,43 @@ def state_after(index: int) -> SiteState:
     return state
 
 
-class SimulatedSite:
-    """The ``simulate`` source: plays ``TIMELINE`` in a loop, ``speed`` times faster."""
+def background_cameras(count: int) -> list[SimulatedCamera]:
+    """Healthy cameras with HA None, on rec-a and rec-b in turn: a site's quiet majority.
 
-    def __init__(self, speed: float = 1.0, start: datetime | None = None):
+    The script never touches them (rec-a and rec-b never go offline), so they change no
+    event's tickets; they make a demo look like a real site, or load a server.
+    """
+    return [
+        SimulatedCamera(
+            f"bg-{number:05d}",
+            f"Camera {number}",
+            NONE,
+            (SimulatedStream(f"primary@{'rec-a' if number % 2 else 'rec-b'}"),),
+        )
+        for number in range(1, count + 1)
+    ]
+
+
+class SimulatedSite:
+    """The ``simulate`` source: plays ``TIMELINE`` in a loop, ``speed`` times faster.
+
+    Options: ``speed`` (default 1: the cycle lasts ``CYCLE_SECONDS``) and
+    ``background_cameras`` (default 0: only the eight scripted cameras).
+    """
+
+    def __init__(self, speed: float = 1.0, start: datetime | None = None, background: int = 0):
         self.speed = speed
         self.start = start
         self._states = [state_after(index) for index in range(len(TIMELINE))]
         self._cameras = {camera.external_id: camera for camera in CAMERAS}
+        self._background = background_cameras(background)
 
     @classmethod
     def from_config(cls, options: Table, base_dir: Path) -> "SimulatedSite":
-        return cls(speed=options.number("speed", 1.0))
+        return cls(
+            speed=options.number("speed", 1.0),
+            background=options.integer("background_cameras", 0, minimum=0, maximum=1_000_000),
+        )
 
     def position(self, now: datetime) -> float:
         """Seconds into the cycle, at speed 1; the first pass starts the script."""
@@ -333,5 +358,17 @@ class SimulatedSite:
                     observed_at=now,
                 )
                 for (camera, _), stream in state.streams.items()
+            ]
+            + [
+                StreamStatus(
+                    camera=camera.external_id,
+                    camera_name=camera.name,
+                    recorder=stream.recorder,
+                    profile=stream.profile,
+                    recording=True,
+                    observed_at=now,
+                )
+                for camera in self._background
+                for stream in camera.streams
             ],
         )

@@ -39,6 +39,19 @@ def test_the_token_comes_from_the_variable_named_by_token_env(tmp_path):
     assert config.token == "abc"
 
 
+def test_without_the_variable_the_token_is_read_from_token_file(tmp_path):
+    (tmp_path / "token").write_text("from-file\n")
+    doc = document(token_file="token")
+
+    assert parse_config(doc, base_dir=tmp_path, environ={}).token == "from-file"
+    assert parse_config(doc, base_dir=tmp_path, environ=ENV).token == "secret"
+    with pytest.raises(ConfigError, match="cannot read token_file"):
+        parse_config(document(token_file="missing"), base_dir=tmp_path, environ={})
+    (tmp_path / "token").write_text("  \n")
+    with pytest.raises(ConfigError, match=r"or put it in token_file \(token\)"):
+        parse_config(doc, base_dir=tmp_path, environ={})
+
+
 @pytest.mark.parametrize(
     ("overrides", "environ", "message"),
     [

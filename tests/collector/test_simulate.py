@@ -64,6 +64,16 @@ def test_each_event_yields_exactly_the_tickets_the_script_says(event):
     assert tickets_for(observation, intended_ha_modes()) == set(event.expected_tickets)
 
 
+def test_background_cameras_add_streams_but_never_tickets():
+    site = SimulatedSite(speed=1, start=START, background=50)
+    for event in TIMELINE:
+        observation = site.collect(moment(event.at))
+        cameras = {stream.camera for stream in observation.streams}
+        modes = intended_ha_modes() | dict.fromkeys(cameras - set(intended_ha_modes()), "none")
+        assert len(cameras) == 58
+        assert tickets_for(observation, modes) == set(event.expected_tickets)
+
+
 def test_the_script_covers_every_scenario_and_ends_where_it_started():
     kinds = {kind for event in TIMELINE for _, kind, _ in event.expected_tickets}
     assert kinds == {TicketKind.STREAM_NOT_RECORDING, TicketKind.MULTIPLE_RECORDERS}
