@@ -67,6 +67,10 @@ class Collector:
         except SourceError as error:
             log.error("collection failed, trying again next interval: %s", error)
             return
+        except Exception:
+            # A long-running agent outlives one bad pass; the traceback is for a bug report.
+            log.exception("collection failed unexpectedly, trying again next interval")
+            return
         batches = 0
         for payload in observation.payloads(self.config.site, self.config.batch_size):
             self.deliverer.spool.append(payload)

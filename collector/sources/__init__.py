@@ -6,10 +6,9 @@ the ``[source]`` table of the configuration by ``from_config``.
 
 from collections.abc import Callable
 from datetime import datetime
-from pathlib import Path
 from typing import Protocol
 
-from ..config import Config, Table
+from ..config import Config
 from ..observations import Observation
 
 
@@ -22,25 +21,25 @@ class SourceError(Exception):
     """One pass failed (file unreadable, bad JSON...): logged, retried next interval."""
 
 
-def _simulate(options: Table, base_dir: Path) -> Source:
+def _simulate(config: Config) -> Source:
     from .simulate import SimulatedSite
 
-    return SimulatedSite.from_config(options, base_dir)
+    return SimulatedSite.from_config(config.source, config.base_dir)
 
 
-def _directory(options: Table, base_dir: Path) -> Source:
+def _directory(config: Config) -> Source:
     from .directory import DirectorySource
 
-    return DirectorySource.from_config(options, base_dir)
+    return DirectorySource.from_config(config.source, config.base_dir)
 
 
-def _json(options: Table, base_dir: Path) -> Source:
+def _json(config: Config) -> Source:
     from .jsonfile import JsonSource
 
-    return JsonSource.from_config(options, base_dir)
+    return JsonSource.from_config(config.source, config.base_dir, site=config.site)
 
 
-SOURCES: dict[str, Callable[[Table, Path], Source]] = {
+SOURCES: dict[str, Callable[[Config], Source]] = {
     "simulate": _simulate,
     "directory": _directory,
     "json": _json,
@@ -49,6 +48,6 @@ SOURCES: dict[str, Callable[[Table, Path], Source]] = {
 
 def build_source(config: Config) -> Source:
     """The configured source; raises ConfigError on bad or unknown options."""
-    source = SOURCES[config.source_type](config.source, config.base_dir)
+    source = SOURCES[config.source_type](config)
     config.source.finish()
     return source

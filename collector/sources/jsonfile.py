@@ -24,15 +24,16 @@ from . import SourceError
 
 
 class JsonSource:
-    def __init__(self, path: Path | None, stdin: TextIO | None = None):
+    def __init__(self, path: Path | None, stdin: TextIO | None = None, site: str | None = None):
         self.path = path  # None: standard input
         self.stdin = stdin
+        self.site = site
         self._stdin_consumed = False
 
     @classmethod
-    def from_config(cls, options: Table, base_dir: Path) -> "JsonSource":
+    def from_config(cls, options: Table, base_dir: Path, site: str | None = None) -> "JsonSource":
         path = options.string("path")
-        return cls(None if path == "-" else resolve(path, base_dir))
+        return cls(None if path == "-" else resolve(path, base_dir), site=site)
 
     def collect(self, now: datetime) -> Observation:
         if self.path is None:
@@ -50,13 +51,20 @@ class JsonSource:
             document = json.loads(text)
         except json.JSONDecodeError as error:
             raise SourceError(f"{where} is not valid JSON: {error}") from None
-        return parse_observation(document, now, where)
+        return parse_observation(document, now, where, self.site)
 
 
-def parse_observation(document, now: datetime, where: str = "document") -> Observation:
-    """An Observation from the api.md payload shape; SourceError names the bad field."""
+def parse_observation(
+    document, now: datetime, where: str = "document", site: str | None = None
+) -> Observation:
+    """An Observation from the api.md payload shape; SourceError names the bad field.
+
+    A ``site`` in the document, if any, must be the collector's own.
+    """
     if not isinstance(document, dict):
         raise SourceError(f"{where}: expected a JSON object")
+    if site is not None and document.get("site", site) != site:
+        raise SourceError(f"{where}: site {document['site']!r} is not this collector's {site!r}")
     unknown = set(document) - {"site", "observed_at", "recorders", "streams"}
     if unknown:
         raise SourceError(f"{where}: unknown field(s) {', '.join(sorted(unknown))}")

@@ -249,3 +249,18 @@ def test_backoff_doubles_up_to_the_cap_with_jitter(tmp_path):
 def test_which_answers_are_retried(status, retryable):
     assert Answer(status, "").retryable is retryable
     assert Answer(status, "").delivered is False
+
+
+def test_a_failing_source_skips_one_pass_without_stopping_the_collector(
+    tmp_path, ingest_stub, caplog
+):
+    collector, spool = make_collector(tmp_path, ingest_stub.url)
+
+    class BrokenSource:
+        def collect(self, now):
+            raise RuntimeError("a bug in a source")
+
+    collector.source = BrokenSource()
+    assert collector.run_once() == EXIT_OK
+    assert "collection failed unexpectedly" in caplog.text
+    assert len(spool) == 0 and ingest_stub.received == []

@@ -70,6 +70,12 @@ def test_a_bad_document_is_refused_naming_the_field(document, message):
     assert message in str(error.value)
 
 
+def test_a_document_for_another_site_is_refused():
+    assert parse_observation({"site": "hq"}, NOW, site="hq").streams == []
+    with pytest.raises(SourceError, match="site 'branch' is not this collector's 'hq'"):
+        parse_observation({"site": "branch"}, NOW, site="hq")
+
+
 def test_a_file_is_read_again_on_every_pass(tmp_path):
     path = tmp_path / "export.json"
     path.write_text(json.dumps(DOCUMENT))
