@@ -128,7 +128,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="viakoo-ha-collector",
         description="Report which recorder records which camera stream to a viakoo-ha server.",
         epilog="The API token is read from the environment variable VIAKOO_HA_TOKEN "
-        "(or the one named by token_env in the configuration).",
+        "(or the one named by token_env), else from the file named by token_file.",
     )
     parser.add_argument(
         "-c",

@@ -89,6 +89,10 @@ class Table:
     def path(self, key: str, base_dir: Path, default=_MISSING) -> Path:
         return resolve(self.string(key, default), base_dir)
 
+    def table(self, key: str) -> "Table":
+        """A required sub-table (``[source]``)."""
+        return Table(self._get(key, _MISSING), self._name(key))
+
     def tables(self, key: str) -> list["Table"]:
         """An array of tables (``[[source.recorders]]``), at least one."""
         value = self._get(key, _MISSING)
@@ -157,7 +161,7 @@ def parse_config(document: Mapping, base_dir: Path, environ: Mapping[str, str]) 
     if url.scheme not in ("http", "https") or not url.netloc:
         raise ConfigError(f"server_url must be an http:// or https:// URL, got {server_url!r}")
     token = _token(top, base_dir, environ)
-    source = Table(top._get("source", _MISSING), "source")
+    source = top.table("source")
     source_type = source.string("type")
     if source_type not in SOURCES:
         known = ", ".join(sorted(SOURCES))
@@ -189,7 +193,7 @@ def _token(top: Table, base_dir: Path, environ: Mapping[str, str]) -> str:
     """The API token: from the environment first, else from ``token_file``."""
     token_env = top.string("token_env", DEFAULT_TOKEN_ENV)
     token = environ.get(token_env, "").strip()
-    token_file = top.values.get("token_file")
+    token_file = top.values.get("token_file")  # read only when the variable is unset
     if not token and token_file is not None:
         path = top.path("token_file", base_dir)
         try:

@@ -1,5 +1,10 @@
 """A virtual VMS for demos and tests: three recorders, eight cameras, a scripted day.
 
+Every kind of ticket happens: a failover and failback (no ticket), an Active-Passive
+camera lost on both recorders, an Active-Active camera losing one stream, a None camera
+recorded by a second recorder, a recorder going offline, a flapping stream, an
+Active-Active camera left on one recorder, and a recovery from each.
+
 The script (``TIMELINE``) is data: a list of timed events, each changing a few streams or
 recorders and stating which tickets the server should have while it lasts, per
 ha-rules.md. It repeats every ``CYCLE_SECONDS`` (divided by the ``speed`` option), and
@@ -231,8 +236,19 @@ TIMELINE = (
     ),
     Event(
         540,
-        "Back door recording steadily again; every camera as intended",
+        "Back door recording steadily again",
         (StreamChange("cam-08", "primary@rec-b", True),),
+    ),
+    Event(
+        560,
+        "Recording of Yard disabled on rec-b by mistake: Active-Active on one recorder",
+        (StreamChange("cam-07", "primary@rec-b", False, recording_enabled=False),),
+        _tickets(("cam-07", HA_MISCONFIGURED, None)),
+    ),
+    Event(
+        580,
+        "Recording of Yard enabled again on rec-b; every camera as intended",
+        (StreamChange("cam-07", "primary@rec-b", True, recording_enabled=True),),
     ),
 )
 
