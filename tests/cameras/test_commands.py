@@ -7,9 +7,12 @@ import pytest
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
 from django.utils import timezone
+from rest_framework.authtoken.models import Token
 
 from cameras.choices import HAMode
 from cameras.models import Camera, Recorder, Stream
+from collector.sources.simulate import intended_ha_modes
+from sites.choices import Role
 from sites.models import Site
 from tests.factories import make_camera
 from tickets.choices import UNRESOLVED, TicketKind
@@ -22,13 +25,21 @@ def run(*args) -> str:
     return out.getvalue()
 
 
-def test_seed_demo_builds_a_site_with_every_kind_of_ticket(db):
+@pytest.fixture(autouse=True)
+def var_dir(settings, tmp_path):
+    settings.VAR_DIR = tmp_path
+    return tmp_path
+
+
+def test_seed_demo_builds_the_simulated_site_with_every_kind_of_ticket(db, var_dir):
     output = run("seed_demo")
 
     site = Site.objects.get(slug="demo")
     assert Recorder.objects.filter(site=site).count() == 3
     assert Camera.objects.filter(site=site).count() == 40
-    assert set(Camera.objects.values_list("ha_mode", flat=True)) == set(HAMode.values)
+    modes = dict(Camera.objects.values_list("external_id", "ha_mode"))
+    assert {camera: modes[camera] for camera in intended_ha_modes()} == intended_ha_modes()
+    assert set(modes.values()) == set(HAMode.values)
     unresolved = Ticket.objects.filter(status__in=UNRESOLVED)
     assert set(unresolved.values_list("kind", flat=True)) == set(TicketKind.values)
     assert unresolved.filter(kind=TicketKind.STREAM_NOT_RECORDING, stream=None).count() == 1
@@ -40,6 +51,18 @@ def test_seed_demo_builds_a_site_with_every_kind_of_ticket(db):
     ):
         assert f"{username} / {password}" in output
         assert authenticate(username=username, password=password) is not None
+
+
+def test_seed_demo_gives_the_demo_collector_a_token_file(db, var_dir):
+    run("seed_demo")
+
+    key = (var_dir / "demo-collector.token").read_text().strip()
+    token = Token.objects.get(key=key)
+    assert token.user.site_memberships.get().role == Role.COLLECTOR
+    # Once seeded, --if-empty still (re)writes the token file the collector reads.
+    (var_dir / "demo-collector.token").unlink()
+    assert "not seeded" in run("seed_demo", "--if-empty")
+    assert (var_dir / "demo-collector.token").read_text().strip() == key
 
 
 def test_seed_demo_if_empty_leaves_an_existing_database_alone(site):
