@@ -177,14 +177,14 @@ LOGGING = {
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "filesystem://")
 CELERY_BROKER_TRANSPORT_OPTIONS = {}
 if CELERY_BROKER_URL.startswith("filesystem://"):
-    _queue_dir = VAR_DIR / "celery" / "queue"
-    _processed_dir = VAR_DIR / "celery" / "processed"
-    for _folder in (_queue_dir, _processed_dir):
+    _folders = {name: VAR_DIR / "celery" / name for name in ("queue", "processed", "control")}
+    for _folder in _folders.values():
         _folder.mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "data_folder_in": str(_queue_dir),
-        "data_folder_out": str(_queue_dir),
-        "processed_folder": str(_processed_dir),
+        "data_folder_in": str(_folders["queue"]),
+        "data_folder_out": str(_folders["queue"]),
+        "processed_folder": str(_folders["processed"]),
+        "control_folder": str(_folders["control"]),
         "store_processed": False,
     }
 CELERY_TASK_IGNORE_RESULT = True
