@@ -39,3 +39,4 @@ format: $(STAMP)
 bench: export DEBUG ?= 1
 bench: $(STAMP)
 	$(BIN)/python bench/sweep.py
+	$(BIN)/python bench/camera_table.py

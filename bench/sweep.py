@@ -11,90 +11,14 @@ Run with `make bench`; it creates and drops its own database, `viakoo_ha_bench`.
 """
 
 import os
-import sys
 import time
-from pathlib import Path
 from statistics import median
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-BENCH_DB = os.environ.get("BENCH_DATABASE", "viakoo_ha_bench")
-SERVER = os.environ.get("BENCH_SERVER", "postgres://postgres@127.0.0.1:5432")
-os.environ["DATABASE_URL"] = f"{SERVER}/{BENCH_DB}"
-os.environ.setdefault("DEBUG", "1")
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "viakoo_ha.settings")
-
-import django  # noqa: E402
-import psycopg  # noqa: E402
+from common import bench_database, build_site, silence_streams
 
 CAMERAS = int(os.environ.get("BENCH_CAMERAS", "100000"))
-SILENT_SHARE = 0.05
 LOOP_SAMPLE = int(os.environ.get("BENCH_LOOP_SAMPLE", "2000"))
 REPEATS = int(os.environ.get("BENCH_REPEATS", "3"))
-
-
-def recreate_database() -> None:
-    with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB}"')
-        admin.execute(f'CREATE DATABASE "{BENCH_DB}"')
-
-
-def drop_database() -> None:
-    from django.db import connections
-
-    connections.close_all()
-    with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB}"')
-
-
-def build_site(cursor, site_id: int) -> None:
-    """100k cameras in the three modes; 2.5 streams each on average; all recording now."""
-    cursor.execute(
-        "INSERT INTO cameras_recorder (site_id, name, host, vms, online, last_seen_at) "
-        "SELECT %s, 'rec-' || n, '', 'bench', true, now() FROM generate_series(1, 20) n",
-        [site_id],
-    )
-    cursor.execute(
-        "INSERT INTO cameras_camera (site_id, external_id, name, ha_mode, created_at) "
-        "SELECT %s, 'cam-' || n, 'Camera ' || n, "
-        "(ARRAY['none', 'active_active', 'active_passive'])[1 + n %% 3], now() "
-        "FROM generate_series(1, %s) n",
-        [site_id, CAMERAS],
-    )
-    # Two recording-enabled streams per camera (two profiles on one recorder for None, two
-    # recorders otherwise), plus a view-only stream on every second camera.
-    cursor.execute(
-        """
-        INSERT INTO cameras_stream (camera_id, recorder_id, profile, recording_enabled,
-            last_recording, last_report_at, state, state_since, created_at)
-        SELECT c.id, r.id, s.profile, s.enabled, true, now(), 'recording', now(),
-               now() - interval '1 hour'
-        FROM cameras_camera c
-        CROSS JOIN LATERAL (VALUES
-            ('primary', 0, true),
-            ('secondary', CASE WHEN c.ha_mode = 'none' THEN 0 ELSE 1 END, true),
-            ('viewer', 2, false)) AS s(profile, offset_, enabled)
-        JOIN cameras_recorder r ON r.site_id = c.site_id
-             AND r.name = 'rec-' || (1 + (c.id + s.offset_) %% 20)
-        WHERE c.site_id = %s AND (s.profile <> 'viewer' OR c.id %% 2 = 0)
-        """,
-        [site_id],
-    )
-
-
-def silence_streams(cursor, site_id: int) -> int:
-    """Make 5% of the streams (the primary of every eighth camera) twenty minutes old."""
-    cursor.execute(
-        """
-        UPDATE cameras_stream s SET last_report_at = now() - interval '20 minutes',
-               state = 'recording'
-        FROM cameras_camera c
-        WHERE s.camera_id = c.id AND c.site_id = %s AND s.profile = 'primary'
-          AND c.id %% 8 = 0
-        """,
-        [site_id],
-    )
-    return cursor.rowcount
 
 
 def floor_sql(cursor, site_id: int, stale_after: int) -> None:
@@ -181,9 +105,11 @@ def timed(label: str, work) -> float:
 
 
 def main() -> None:
-    recreate_database()
-    django.setup()
-    from django.core.management import call_command
+    with bench_database():
+        run()
+
+
+def run() -> None:
     from django.db import connection, transaction
 
     from cameras.models import Camera, Stream
@@ -192,68 +118,61 @@ def main() -> None:
     from tickets.models import Ticket, TicketEvent
     from tickets.reconcile import reconcile_site
 
-    try:
-        call_command("migrate", verbosity=0)
-        site = Site.objects.create(slug="bench", name="Bench")
+    site = Site.objects.create(slug="bench", name="Bench")
+    with connection.cursor() as cursor:
+        build_site(cursor, site.id, CAMERAS)
+    reconcile_site(site.id)
+    streams = Stream.objects.filter(camera__site=site).count()
+    print(f"site: {CAMERAS:,} cameras, {streams:,} streams")
+
+    def reset():
+        """The same starting point for every contender: no tickets, 5% silent."""
+        Ticket.objects.all().delete()
         with connection.cursor() as cursor:
-            build_site(cursor, site.id)
-            cursor.execute("ANALYZE")
-        reconcile_site(site.id)
-        streams = Stream.objects.filter(camera__site=site).count()
-        print(f"site: {CAMERAS:,} cameras, {streams:,} streams")
+            silenced = silence_streams(cursor, site.id)
+            cursor.execute("VACUUM ANALYZE cameras_stream, tickets_ticket, tickets_ticketevent")
+        return silenced
 
-        def reset():
-            """The same starting point for every contender: no tickets, 5% silent."""
-            Ticket.objects.all().delete()
-            with connection.cursor() as cursor:
-                silenced = silence_streams(cursor, site.id)
-                cursor.execute("VACUUM ANALYZE cameras_stream, tickets_ticket, tickets_ticketevent")
-            return silenced
+    silenced = reset()
+    print(f"silent streams per run: {silenced:,} ({silenced / streams:.0%} of all streams)\n")
 
-        silenced = reset()
-        print(f"silent streams per run: {silenced:,} ({silenced / streams:.0%} of all streams)\n")
+    def floor():
+        with transaction.atomic(), connection.cursor() as cursor:
+            floor_sql(cursor, site.id, site.stale_after_seconds)
 
-        def floor():
-            with transaction.atomic(), connection.cursor() as cursor:
-                floor_sql(cursor, site.id, site.stale_after_seconds)
+    result = None
 
-        result = None
+    def sweep():
+        nonlocal result
+        result = sweep_site(site.id, full=False)
 
-        def sweep():
-            nonlocal result
-            result = sweep_site(site.id, full=False)
-
-        floor_runs, sweep_runs = [], []
-        for _ in range(REPEATS):
-            reset()
-            floor_runs.append(timed("floor: PostgreSQL alone (3 statements)", floor))
-            reset()
-            sweep_runs.append(timed("sweep_site + reconcile (the product)", sweep))
-            assert result.streams_stopped == silenced, (result.streams_stopped, silenced)
-        floor_seconds, sweep_seconds = median(floor_runs), median(sweep_runs)
-        print(
-            f"  medians of {REPEATS}: floor {floor_seconds:.3f} s, sweep {sweep_seconds:.3f} s; "
-            f"the sweep stopped {result.streams_stopped:,} streams, opened "
-            f"{len(result.tickets.opened):,} tickets with {TicketEvent.objects.count():,} events"
-        )
-
+    floor_runs, sweep_runs = [], []
+    for _ in range(REPEATS):
         reset()
-        sample = list(
-            Camera.objects.filter(site=site)
-            .order_by("id")
-            .values_list("id", flat=True)[:LOOP_SAMPLE]
-        )
-        loop_sample_seconds = timed(
-            f"per-camera ORM loop, {LOOP_SAMPLE:,} cameras",
-            lambda: per_camera_orm_loop(site, sample),
-        )
-        loop_seconds = loop_sample_seconds * CAMERAS / LOOP_SAMPLE
-        print(f"  {'per-camera ORM loop, scaled to the site':<44} {loop_seconds:8.3f} s\n")
+        floor_runs.append(timed("floor: PostgreSQL alone (3 statements)", floor))
+        reset()
+        sweep_runs.append(timed("sweep_site + reconcile (the product)", sweep))
+        assert result.streams_stopped == silenced, (result.streams_stopped, silenced)
+    floor_seconds, sweep_seconds = median(floor_runs), median(sweep_runs)
+    print(
+        f"  medians of {REPEATS}: floor {floor_seconds:.3f} s, sweep {sweep_seconds:.3f} s; "
+        f"the sweep stopped {result.streams_stopped:,} streams, opened "
+        f"{len(result.tickets.opened):,} tickets with {TicketEvent.objects.count():,} events"
+    )
 
-        print(f"sweep / floor: {sweep_seconds / floor_seconds:5.1f}x   (budget: at most 3x)")
-        print(f"loop / sweep:  {loop_seconds / sweep_seconds:5.1f}x   (budget: at least 20x)")
-    finally:
-        drop_database()
+    reset()
+    sample = list(
+        Camera.objects.filter(site=site).order_by("id").values_list("id", flat=True)[:LOOP_SAMPLE]
+    )
+    loop_sample_seconds = timed(
+        f"per-camera ORM loop, {LOOP_SAMPLE:,} cameras",
+        lambda: per_camera_orm_loop(site, sample),
+    )
+    loop_seconds = loop_sample_seconds * CAMERAS / LOOP_SAMPLE
+    print(f"  {'per-camera ORM loop, scaled to the site':<44} {loop_seconds:8.3f} s\n")
+
+    print(f"sweep / floor: {sweep_seconds / floor_seconds:5.1f}x   (budget: at most 3x)")
+    print(f"loop / sweep:  {loop_seconds / sweep_seconds:5.1f}x   (budget: at least 20x)")
 
 
 if __name__ == "__main__":
