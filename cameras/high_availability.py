@@ -78,7 +78,7 @@ def change_ha_modes(
             for camera in cameras.select_for_update(of=("self",), no_key=True)
             .filter(id__in=list(new_modes))
             .order_by("id")
-            .only("id", "name", "external_id", "ha_mode")
+            .only("id", "site_id", "name", "external_id", "ha_mode")
         }
         if missing := set(new_modes) - current.keys():
             raise UnknownCameras(missing)
@@ -111,5 +111,6 @@ def change_ha_modes(
             )
             for camera_id, mode in changes.items()
         )
-        tickets = reconcile_cameras(list(changes), now=now)
+        site_ids = {current[camera_id].site_id for camera_id in changes}
+        tickets = reconcile_cameras(list(changes), site_ids=site_ids, now=now)
     return HAChangeResult(changed=sorted(changes), tickets=tickets)

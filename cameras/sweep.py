@@ -72,5 +72,5 @@ def sweep_site(
     if full:
         tickets = reconcile_site(site_id, now=now)
     else:
-        tickets = reconcile_cameras(set(silenced_cameras), site_id=site_id, now=now)
+        tickets = reconcile_cameras(set(silenced_cameras), site_ids=[site_id], now=now)
     return SweepResult(site.slug, len(silenced_cameras), full, tickets)

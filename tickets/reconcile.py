@@ -59,17 +59,18 @@ class ReconcileResult:
 
 
 def reconcile_cameras(
-    camera_ids: Collection[int], *, site_id: int | None = None, now: datetime | None = None
+    camera_ids: Collection[int],
+    *,
+    site_ids: Collection[int] | None = None,
+    now: datetime | None = None,
 ) -> ReconcileResult:
-    """Reconcile the tickets of these cameras (of any sites, or all of ``site_id``)."""
+    """Reconcile the tickets of these cameras; ``site_ids``, when the caller knows them."""
     camera_ids = list(camera_ids)
     if not camera_ids:
         return ReconcileResult()
-    if site_id is not None:
-        site_ids = {site_id}
-    else:
-        site_ids = set(Camera.objects.filter(id__in=camera_ids).values_list("site_id", flat=True))
-    return _reconcile(site_ids, camera_ids, now or timezone.now())
+    if site_ids is None:
+        site_ids = Camera.objects.filter(id__in=camera_ids).values_list("site_id", flat=True)
+    return _reconcile(set(site_ids), camera_ids, now or timezone.now())
 
 
 def reconcile_site(site_id: int, *, now: datetime | None = None) -> ReconcileResult:
