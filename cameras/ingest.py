@@ -1,88 +1,25 @@
-"""Ingest of collector observations: validate a whole report, then apply it set-based.
+"""Ingest of collector observations: apply a validated report set-based, then reconcile.
 
-A collector reports, for one site, which recorders are online and which recorder records
-which stream of which camera. ``parse_observations`` validates the entire payload first
-(nothing is stored when any item is invalid) and ``ingest_observations`` upserts recorders,
-cameras and streams with a fixed number of SQL statements whatever the size of the report,
+``cameras.observations.parse_observations`` validates the entire payload first (nothing
+is stored when any item is invalid); ``ingest_observations`` upserts recorders, cameras
+and streams with a fixed number of SQL statements whatever the size of the report,
 applies each stream's report only if it is not older than the one stored, and schedules
 the reconcile of the cameras whose streams changed once the transaction commits.
 """
 
-import re
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
-from django.db import transaction
+import psycopg
+from django.db import connection, transaction
 from django.utils import timezone
 
 from sites.models import Site
 
-from .choices import StreamState
+from .choices import HAMode, StreamState
 from .models import Camera, Recorder, Stream
-
-#: Most stream items one request may carry.
-MAX_STREAMS = 5000
-#: Most recorder items one request may carry.
-MAX_RECORDERS = 1000
-#: How far in the future a timestamp may lie (collector clocks drift a little).
-MAX_CLOCK_SKEW = timedelta(minutes=5)
-
-REQUIRED = "This field is required."
-NOT_NULL = "This field may not be null."
-NOT_A_STRING = "Not a valid string."
-BLANK = "This field may not be blank."
-NOT_A_BOOLEAN = "Must be a valid boolean."
-NOT_A_LIST = 'Expected a list of items but got type "{}".'
-NOT_AN_OBJECT = "Invalid data. Expected a dictionary, but got {}."
-BAD_CHARACTERS = "Null characters and unpaired surrogates are not allowed."
-TOO_LONG = "Ensure this field has no more than {} characters."
-TOO_MANY = "Ensure this field has no more than {} elements."
-BAD_DATETIME = (
-    "Datetime has wrong format. Use one of these formats instead: "
-    "YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z]."
-)
-IN_THE_FUTURE = "Timestamp is more than 5 minutes in the future."
-
-# PostgreSQL rejects NUL in text, and lone surrogates cannot be encoded as UTF-8.
-_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
-
-
-class InvalidObservations(Exception):
-    """The report is invalid; ``errors`` maps field paths to messages, as DRF does."""
-
-    def __init__(self, errors: dict[str, Any]):
-        self.errors = errors
-        super().__init__(errors)
-
-
-@dataclass(slots=True)
-class RecorderReport:
-    name: str
-    online: bool
-    host: str | None
-    vms: str | None
-
-
-@dataclass(slots=True)
-class StreamReport:
-    camera: str
-    camera_name: str | None
-    recorder: str
-    profile: str
-    recording_enabled: bool
-    recording: bool
-    observed_at: datetime
-
-
-@dataclass
-class ObservationReport:
-    """One validated collector report for one site."""
-
-    site: str
-    observed_at: datetime
-    recorders: list[RecorderReport]
-    streams: list[StreamReport]
+from .observations import ObservationReport, StreamReport
 
 
 @dataclass
@@ -108,155 +45,6 @@ class IngestResult:
             "cameras": {"created": self.cameras_created},
             "recorders": {"created": self.recorders_created},
         }
-
-
-class _Fields:
-    """Reads typed fields out of one JSON object, collecting errors by field name."""
-
-    def __init__(self, data: dict, errors: dict[str, list[str]]):
-        self.data = data
-        self.errors = errors
-
-    def _get(self, name: str, required: bool):
-        if name not in self.data:
-            if required:
-                self.errors[name] = [REQUIRED]
-            return None
-        value = self.data[name]
-        if value is None:
-            if required:
-                self.errors[name] = [NOT_NULL]
-            return None
-        return value
-
-    def string(self, name: str, max_length: int, *, required: bool = False, blank: bool = False):
-        value = self._get(name, required)
-        if value is None:
-            return None
-        if not isinstance(value, str):
-            self.errors[name] = [NOT_A_STRING]
-        elif not blank and not value.strip():
-            self.errors[name] = [BLANK]
-        elif len(value) > max_length:
-            self.errors[name] = [TOO_LONG.format(max_length)]
-        elif _UNSTORABLE.search(value):
-            self.errors[name] = [BAD_CHARACTERS]
-        else:
-            return value
-        return None
-
-    def boolean(self, name: str, *, required: bool = False, default: bool | None = None):
-        value = self._get(name, required)
-        if value is None:
-            return default
-        if not isinstance(value, bool):
-            self.errors[name] = [NOT_A_BOOLEAN]
-            return None
-        return value
-
-    def timestamp(self, name: str, latest: datetime, default: datetime | None = None):
-        value = self._get(name, False)
-        if value is None:
-            return default
-        parsed = _parse_timestamp(value)
-        if parsed is None:
-            self.errors[name] = [BAD_DATETIME]
-        elif parsed > latest:
-            self.errors[name] = [IN_THE_FUTURE]
-        return parsed
-
-    def items(self, name: str, limit: int) -> list:
-        value = self._get(name, False)
-        if value is None:
-            return []
-        if not isinstance(value, list):
-            self.errors[name] = [NOT_A_LIST.format(type(value).__name__)]
-            return []
-        if len(value) > limit:
-            self.errors[name] = [TOO_MANY.format(limit)]
-            return []
-        return value
-
-
-def _parse_timestamp(value) -> datetime | None:
-    if not isinstance(value, str) or len(value) > 64:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value)
-        if parsed.tzinfo is None:
-            parsed = timezone.make_aware(parsed, timezone.get_default_timezone())
-        return parsed.astimezone(UTC)
-    except (ValueError, OverflowError):
-        return None
-
-
-def _object_or_error(value, errors: dict, key: str) -> dict | None:
-    if isinstance(value, dict):
-        return value
-    errors[key] = {"non_field_errors": [NOT_AN_OBJECT.format(type(value).__name__)]}
-    return None
-
-
-def parse_observations(data: Any, *, now: datetime | None = None) -> ObservationReport:
-    """Validate a collector's report as a whole; raise ``InvalidObservations`` if any is bad.
-
-    Errors carry field paths like ``{"streams": {"3": {"recording": ["..."]}}}``.
-    """
-    now = now or timezone.now()
-    latest = now + MAX_CLOCK_SKEW
-    if not isinstance(data, dict):
-        raise InvalidObservations({"non_field_errors": [NOT_AN_OBJECT.format(type(data).__name__)]})
-    errors: dict[str, Any] = {}
-    top = _Fields(data, errors)
-    site = top.string("site", 64, required=True)
-    observed_at = top.timestamp("observed_at", latest, default=now) or now
-
-    recorders: list[RecorderReport] = []
-    recorder_errors: dict[str, Any] = {}
-    for index, item in enumerate(top.items("recorders", MAX_RECORDERS)):
-        if (item := _object_or_error(item, recorder_errors, str(index))) is None:
-            continue
-        item_errors: dict[str, list[str]] = {}
-        fields = _Fields(item, item_errors)
-        report = RecorderReport(
-            name=fields.string("name", 200, required=True),
-            online=fields.boolean("online", default=True),
-            host=fields.string("host", 255, blank=True),
-            vms=fields.string("vms", 64, blank=True),
-        )
-        if item_errors:
-            recorder_errors[str(index)] = item_errors
-        else:
-            recorders.append(report)
-
-    streams: list[StreamReport] = []
-    stream_errors: dict[str, Any] = {}
-    for index, item in enumerate(top.items("streams", MAX_STREAMS)):
-        if (item := _object_or_error(item, stream_errors, str(index))) is None:
-            continue
-        item_errors = {}
-        fields = _Fields(item, item_errors)
-        report = StreamReport(
-            camera=fields.string("camera", 200, required=True),
-            camera_name=fields.string("camera_name", 200, blank=True),
-            recorder=fields.string("recorder", 200, required=True),
-            profile=fields.string("profile", 64) or "primary",
-            recording_enabled=fields.boolean("recording_enabled", default=True),
-            recording=fields.boolean("recording", required=True),
-            observed_at=fields.timestamp("observed_at", latest, default=observed_at),
-        )
-        if item_errors:
-            stream_errors[str(index)] = item_errors
-        else:
-            streams.append(report)
-
-    if recorder_errors:
-        errors["recorders"] = recorder_errors
-    if stream_errors:
-        errors["streams"] = stream_errors
-    if errors:
-        raise InvalidObservations(errors)
-    return ObservationReport(site, observed_at, recorders, streams)
 
 
 def ingest_observations(
@@ -347,21 +135,34 @@ def _upsert_cameras(site: Site, report: ObservationReport, result: IngestResult)
         name = names[external_id]
         if external_id not in existing:
             result.cameras_created += 1
-            rows.append(Camera(site=site, external_id=external_id, name=name or ""))
+            rows.append(_new_camera(site, external_id, name or ""))
         elif name is not None and name != existing[external_id][1]:
-            rows.append(Camera(site=site, external_id=external_id, name=name))
-    Camera.objects.bulk_create(
-        rows, update_conflicts=True, unique_fields=["site", "external_id"], update_fields=["name"]
-    )
+            rows.append(_new_camera(site, external_id, name))
     ids = {external_id: camera_id for external_id, (camera_id, _) in existing.items()}
-    ids |= {camera.external_id: camera.pk for camera in rows}
-    if None in ids.values():  # a backend without RETURNING
+    if rows:
+        Camera.objects.bulk_create(
+            [Camera(**row) for row in rows],
+            update_conflicts=True,
+            unique_fields=["site", "external_id"],
+            update_fields=["name"],
+        )
         ids = dict(
             Camera.objects.filter(site=site, external_id__in=list(names)).values_list(
                 "external_id", "id"
             )
         )
     return ids
+
+
+def _new_camera(site: Site, external_id: str, name: str) -> dict[str, Any]:
+    return {
+        "site_id": site.pk,
+        "external_id": external_id,
+        "name": name,
+        "ha_mode": HAMode.NONE,
+        "ha_mode_changed_at": None,
+        "created_at": timezone.now(),
+    }
 
 
 def _apply_stream_reports(
@@ -384,73 +185,134 @@ def _apply_stream_reports(
     if not latest:
         return
 
-    current = {
-        (camera_id, recorder_id, profile): (enabled, state, state_since, last_report_at)
-        for camera_id, recorder_id, profile, enabled, state, state_since, last_report_at in (
-            Stream.objects.select_for_update()
-            .filter(camera_id__in=sorted({key[0] for key in latest}))
-            .order_by("id")
-            .values_list(
-                "camera_id",
-                "recorder_id",
-                "profile",
-                "recording_enabled",
-                "state",
-                "state_since",
-                "last_report_at",
-            )
-        )
-    }
     online = {recorder.pk: recorder.online for recorder in recorders.values()}
     stale_before = now - timedelta(seconds=site.stale_after_seconds)
     rows = []
-    for key in sorted(latest):
+    for key in sorted(latest):  # one order for every writer, against deadlocks
         stream = latest[key]
         camera_id, recorder_id, profile = key
         is_recording = (
             stream.recording and online[recorder_id] and stream.observed_at >= stale_before
         )
-        state = StreamState.RECORDING if is_recording else StreamState.NOT_RECORDING
-        state_since = min(stream.observed_at, now)
-        stored = current.get(key)
-        if stored is None:
-            result.streams_created += 1
-            result.cameras_to_reconcile.add(camera_id)
-        else:
-            enabled, stored_state, stored_since, last_report_at = stored
-            if last_report_at is not None and stream.observed_at < last_report_at:
-                result.streams_ignored_stale += 1
-                continue
-            if stored_state == state:
-                state_since = stored_since
-            if stored_state != state or enabled != stream.recording_enabled:
-                result.cameras_to_reconcile.add(camera_id)
         rows.append(
-            Stream(
-                camera_id=camera_id,
-                recorder_id=recorder_id,
-                profile=profile,
-                recording_enabled=stream.recording_enabled,
-                last_recording=stream.recording,
-                last_report_at=stream.observed_at,
-                state=state,
-                state_since=state_since,
-                created_at=now,
-            )
+            {
+                "camera_id": camera_id,
+                "recorder_id": recorder_id,
+                "profile": profile,
+                "recording_enabled": stream.recording_enabled,
+                "last_recording": stream.recording,
+                "last_report_at": stream.observed_at,
+                "state": StreamState.RECORDING if is_recording else StreamState.NOT_RECORDING,
+                "state_since": min(stream.observed_at, now),
+                "created_at": now,
+            }
         )
-    result.streams_accepted = len(rows)
-    Stream.objects.bulk_create(
-        rows,
-        update_conflicts=True,
-        unique_fields=["camera", "recorder", "profile"],
-        update_fields=[
+    upsert = _upsert_streams_postgresql if connection.vendor == "postgresql" else _upsert_streams
+    written = upsert(rows)
+    result.streams_accepted = len(written)
+    result.streams_ignored_stale += len(rows) - len(written)
+    for camera_id, created, changed in written:
+        result.streams_created += created
+        if changed:
+            result.cameras_to_reconcile.add(camera_id)
+
+
+# (camera id, whether the stream was created, whether its state or recording_enabled changed)
+Written = tuple[int, bool, bool]
+STREAM_UPDATE_FIELDS = ["recording_enabled", "last_recording", "last_report_at", "state"]
+
+
+def _upsert_streams(rows: list[dict[str, Any]]) -> list[Written]:
+    """Any database: read the stored streams, skip older reports, upsert the rest."""
+    current = {
+        (camera_id, recorder_id, profile): stored
+        for camera_id, recorder_id, profile, *stored in Stream.objects.select_for_update()
+        .filter(camera_id__in=sorted({row["camera_id"] for row in rows}))
+        .order_by("id")
+        .values_list(
+            "camera_id",
+            "recorder_id",
+            "profile",
             "recording_enabled",
-            "last_recording",
-            "last_report_at",
             "state",
             "state_since",
-        ],
+            "last_report_at",
+        )
+    }
+    applied, written = [], []
+    for row in rows:
+        stored = current.get((row["camera_id"], row["recorder_id"], row["profile"]))
+        if stored is None:
+            written.append((row["camera_id"], True, True))
+        else:
+            enabled, state, state_since, last_report_at = stored
+            if last_report_at is not None and row["last_report_at"] < last_report_at:
+                continue
+            if state == row["state"]:
+                row["state_since"] = state_since
+            changed = state != row["state"] or enabled != row["recording_enabled"]
+            written.append((row["camera_id"], False, changed))
+        applied.append(Stream(**row))
+    Stream.objects.bulk_create(
+        applied,
+        update_conflicts=True,
+        unique_fields=["camera", "recorder", "profile"],
+        update_fields=[*STREAM_UPDATE_FIELDS, "state_since"],
     )
+    return written
+
+
+# One statement: read the previous states, upsert unless the stored report is newer, and
+# answer per written row whether it was created or changed. Rows travel as one array per
+# column, bound server-side in binary, which costs a fraction of thousands of bound parameters.
+_UPSERT_STREAMS = """
+WITH incoming AS (
+    SELECT * FROM unnest(
+        %b::bigint[], %b::bigint[], %b::text[], %b::boolean[], %b::boolean[],
+        %b::timestamptz[], %b::text[], %b::timestamptz[], %b::timestamptz[]
+    ) AS incoming (camera_id, recorder_id, profile, recording_enabled, last_recording,
+                   last_report_at, state, state_since, created_at)
+),
+previous AS (
+    SELECT stored.camera_id, stored.recorder_id, stored.profile, stored.state,
+           stored.recording_enabled
+    FROM {table} AS stored JOIN incoming USING (camera_id, recorder_id, profile)
+),
+written AS (
+    INSERT INTO {table} AS stored (camera_id, recorder_id, profile, recording_enabled,
+        last_recording, last_report_at, state, state_since, created_at)
+    SELECT * FROM incoming
+    ON CONFLICT (camera_id, recorder_id, profile) DO UPDATE SET
+        recording_enabled = EXCLUDED.recording_enabled,
+        last_recording = EXCLUDED.last_recording,
+        last_report_at = EXCLUDED.last_report_at,
+        state = EXCLUDED.state,
+        state_since = CASE WHEN stored.state = EXCLUDED.state
+                           THEN stored.state_since ELSE EXCLUDED.state_since END
+    WHERE stored.last_report_at IS NULL OR stored.last_report_at <= EXCLUDED.last_report_at
+    RETURNING stored.camera_id, stored.recorder_id, stored.profile, stored.state,
+              stored.recording_enabled
+)
+SELECT written.camera_id,
+       previous.camera_id IS NULL,
+       previous.camera_id IS NULL
+           OR previous.state IS DISTINCT FROM written.state
+           OR previous.recording_enabled IS DISTINCT FROM written.recording_enabled
+FROM written LEFT JOIN previous USING (camera_id, recorder_id, profile)
+"""
+
+
+def _upsert_streams_postgresql(rows: list[dict[str, Any]]) -> list[Written]:
+    """PostgreSQL: the same as ``_upsert_streams``, in one statement."""
+    columns = list(rows[0])
+    sql = _UPSERT_STREAMS.format(table=connection.ops.quote_name(Stream._meta.db_table))
+    connection.ensure_connection()
+    raw = psycopg.Cursor(connection.connection)  # server-side binding, unlike Django's
+    cursor = connection.make_debug_cursor(raw) if connection.queries_logged else None
+    cursor = cursor or connection.make_cursor(raw)
+    with cursor:
+        cursor.execute(sql, [[row[column] for row in rows] for column in columns])
+        return cursor.fetchall()
 
 
 def _stop_streams_of_offline_recorders(

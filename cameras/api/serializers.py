@@ -1,8 +1,8 @@
 from rest_framework import serializers
 
 from cameras.choices import HAMode
-from cameras.ingest import MAX_RECORDERS, MAX_STREAMS
 from cameras.models import Camera, Recorder, Stream
+from cameras.observations import MAX_RECORDERS, MAX_STREAMS
 
 MAX_ID = 2**63 - 1
 

@@ -2,15 +2,16 @@ from django.db.models import Count, Prefetch, Q
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cameras.choices import StreamState
 from cameras.filters import CameraFilterSet, RecorderFilterSet, StreamFilterSet
 from cameras.high_availability import HAChangeError, change_ha_modes, set_ha_mode
-from cameras.ingest import InvalidObservations, ingest_observations, parse_observations
+from cameras.ingest import ingest_observations
 from cameras.models import Camera, Recorder, Stream
+from cameras.observations import InvalidObservations, parse_observations
 from sites.api.permissions import SiteScopedMixin
 from sites.models import Site
 from sites.permissions import ADMIN_ROLES, READ_ROLES, REPORT_ROLES, require_role, visible_site
@@ -106,6 +107,8 @@ class CameraViewSet(
             }
         if missing := wanted - found.keys():
             listed = ", ".join(sorted(map(str, missing))[:20])
+            if field == "ids":  # unknown, or another site's: never say which
+                raise NotFound(f"No such camera: {listed}.")
             raise ValidationError({field: [f"No such camera: {listed}."]})
         if "site" not in data:
             self._require_admin_of_sites(found.values())
