@@ -3,10 +3,10 @@
 from django.http import JsonResponse
 from django.urls import Resolver404, resolve
 from django.views import defaults
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.parsers import JSONParser
-from rest_framework.views import exception_handler as drf_exception_handler
 
 
 class Pagination(PageNumberPagination):
@@ -38,12 +38,15 @@ def _with_index_keys(detail):
 
 def exception_handler(error, context):
     """DRF's handler, with validation errors keyed by item index."""
+    from rest_framework.views import exception_handler as drf_exception_handler  # import cycle
+
     response = drf_exception_handler(error, context)
     if response is not None and isinstance(error, exceptions.ValidationError):
         response.data = _with_index_keys(response.data)
     return response
 
 
+@csrf_exempt  # a POST to a wrong path deserves the JSON 404, not a CSRF page
 def api_not_found(request, *args, **kwargs):
     """Any unknown path under /api/: a JSON 404 (with a hint when only a slash is missing)."""
     detail = "Not found."
