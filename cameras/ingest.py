@@ -66,7 +66,14 @@ def ingest_observations(
         if result.cameras_to_reconcile:
             from tickets.tasks import reconcile_cameras
 
-            reconcile_cameras.delay_on_commit(sorted(result.cameras_to_reconcile))
+            # Robust: the report is stored whatever the broker does; were the task lost, the
+            # sweep's periodic full reconcile still catches up.
+            camera_ids = sorted(result.cameras_to_reconcile)
+
+            def reconcile_after_commit():
+                reconcile_cameras.delay(camera_ids)
+
+            transaction.on_commit(reconcile_after_commit, robust=True)
     return result
 
 
@@ -126,9 +133,7 @@ def _upsert_cameras(site: Site, report: ObservationReport, result: IngestResult)
         return {}
     existing = {
         external_id: (camera_id, name)
-        for external_id, camera_id, name in Camera.objects.filter(
-            site=site, external_id__in=list(names)
-        ).values_list("external_id", "id", "name")
+        for external_id, camera_id, name in _cameras_named(site, list(names), "name")
     }
     rows = []
     for external_id in sorted(names):
@@ -146,12 +151,28 @@ def _upsert_cameras(site: Site, report: ObservationReport, result: IngestResult)
             unique_fields=["site", "external_id"],
             update_fields=["name"],
         )
-        ids = dict(
-            Camera.objects.filter(site=site, external_id__in=list(names)).values_list(
-                "external_id", "id"
+        ids = dict(_cameras_named(site, list(names)))
+    return ids
+
+
+def _cameras_named(site: Site, external_ids: list[str], *fields: str) -> list[tuple]:
+    """``(external_id, id, *fields)`` of the site's cameras with these external ids."""
+    if connection.vendor != "postgresql":
+        return list(
+            Camera.objects.filter(site=site, external_id__in=external_ids).values_list(
+                "external_id", "id", *fields
             )
         )
-    return ids
+    # One array parameter rather than thousands of placeholders.
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(column) for column in ("external_id", "id", *fields))
+    table = quote(Camera._meta.db_table)
+    with _server_bound_cursor() as cursor:
+        cursor.execute(
+            f"SELECT {columns} FROM {table} WHERE site_id = %b AND external_id = ANY(%b::text[])",
+            [site.pk, external_ids],
+        )
+        return cursor.fetchall()
 
 
 def _new_camera(site: Site, external_id: str, name: str) -> dict[str, Any]:
@@ -306,13 +327,22 @@ def _upsert_streams_postgresql(rows: list[dict[str, Any]]) -> list[Written]:
     """PostgreSQL: the same as ``_upsert_streams``, in one statement."""
     columns = list(rows[0])
     sql = _UPSERT_STREAMS.format(table=connection.ops.quote_name(Stream._meta.db_table))
-    connection.ensure_connection()
-    raw = psycopg.Cursor(connection.connection)  # server-side binding, unlike Django's
-    cursor = connection.make_debug_cursor(raw) if connection.queries_logged else None
-    cursor = cursor or connection.make_cursor(raw)
-    with cursor:
+    with _server_bound_cursor() as cursor:
         cursor.execute(sql, [[row[column] for row in rows] for column in columns])
         return cursor.fetchall()
+
+
+def _server_bound_cursor():
+    """A cursor on Django's connection (and transaction) binding parameters server-side.
+
+    Django's psycopg cursors interpolate parameters client-side, which for arrays of
+    thousands of values costs more than the statement itself.
+    """
+    connection.ensure_connection()
+    raw = psycopg.Cursor(connection.connection)
+    if connection.queries_logged:  # still visible to query counts and debug logs
+        return connection.make_debug_cursor(raw)
+    return connection.make_cursor(raw)
 
 
 def _stop_streams_of_offline_recorders(

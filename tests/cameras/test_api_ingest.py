@@ -215,6 +215,21 @@ def test_changes_are_reconciled_after_commit(post, site, django_capture_on_commi
     assert (ticket.kind, ticket.stream.profile) == (TicketKind.STREAM_NOT_RECORDING, "primary")
 
 
+def test_a_broker_failure_does_not_fail_the_report(
+    post, site, django_capture_on_commit_callbacks, monkeypatch
+):
+    from tickets.tasks import reconcile_cameras
+
+    def broker_down(*args, **kwargs):
+        raise ConnectionError("broker unreachable")
+
+    monkeypatch.setattr(reconcile_cameras, "delay", broker_down)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = post({"site": "hq", "streams": [stream(recording=False)]})
+    assert response.status_code == 200
+    assert Stream.objects.get().state == StreamState.NOT_RECORDING
+
+
 def test_unchanged_streams_schedule_no_reconcile(post, site, django_capture_on_commit_callbacks):
     post({"site": "hq", "streams": [stream()]})
     with django_capture_on_commit_callbacks() as callbacks:
