@@ -68,10 +68,10 @@ def ingest_observations(
 
             # Robust: the report is stored whatever the broker does; were the task lost, the
             # sweep's periodic full reconcile still catches up.
-            camera_ids = sorted(result.cameras_to_reconcile)
+            changed = sorted(result.cameras_to_reconcile)
 
             def reconcile_after_commit():
-                reconcile_cameras.delay(camera_ids)
+                reconcile_cameras.delay(changed)
 
             transaction.on_commit(reconcile_after_commit, robust=True)
     return result
@@ -144,7 +144,9 @@ def _upsert_cameras(site: Site, report: ObservationReport, result: IngestResult)
         elif name is not None and name != existing[external_id][1]:
             rows.append(_new_camera(site, external_id, name))
     ids = {external_id: camera_id for external_id, (camera_id, _) in existing.items()}
-    if rows:
+    if rows and connection.vendor == "postgresql":
+        ids |= dict(_upsert_cameras_postgresql(rows))
+    elif rows:
         Camera.objects.bulk_create(
             [Camera(**row) for row in rows],
             update_conflicts=True,
@@ -153,6 +155,25 @@ def _upsert_cameras(site: Site, report: ObservationReport, result: IngestResult)
         )
         ids = dict(_cameras_named(site, list(names)))
     return ids
+
+
+_UPSERT_CAMERAS = """
+INSERT INTO {table} AS stored (site_id, external_id, name, ha_mode, ha_mode_changed_at,
+                               created_at)
+SELECT * FROM unnest(%b::bigint[], %b::text[], %b::text[], %b::text[], %b::timestamptz[],
+                     %b::timestamptz[])
+ON CONFLICT (site_id, external_id) DO UPDATE SET name = EXCLUDED.name
+RETURNING stored.external_id, stored.id
+"""
+
+
+def _upsert_cameras_postgresql(rows: list[dict[str, Any]]) -> list[tuple[str, int]]:
+    """New and renamed cameras in one statement; answers their ``(external_id, id)``."""
+    columns = list(rows[0])
+    sql = _UPSERT_CAMERAS.format(table=connection.ops.quote_name(Camera._meta.db_table))
+    with _server_bound_cursor() as cursor:
+        cursor.execute(sql, [[row[column] for row in rows] for column in columns])
+        return cursor.fetchall()
 
 
 def _cameras_named(site: Site, external_ids: list[str], *fields: str) -> list[tuple]:
@@ -283,9 +304,10 @@ def _upsert_streams(rows: list[dict[str, Any]]) -> list[Written]:
     return written
 
 
-# One statement: read the previous states, upsert unless the stored report is newer, and
-# answer per written row whether it was created or changed. Rows travel as one array per
-# column, bound server-side in binary, which costs a fraction of thousands of bound parameters.
+# One statement: read the stored states of the cameras' streams, upsert unless the stored
+# report is newer, and return both; Python compares them by stream id (a join in SQL is
+# at the mercy of row estimates). Rows travel as one array per column, bound server-side in
+# binary, which costs a fraction of thousands of bound parameters.
 _UPSERT_STREAMS = """
 WITH incoming AS (
     SELECT * FROM unnest(
@@ -295,9 +317,7 @@ WITH incoming AS (
                    last_report_at, state, state_since, created_at)
 ),
 previous AS (
-    SELECT stored.camera_id, stored.recorder_id, stored.profile, stored.state,
-           stored.recording_enabled
-    FROM {table} AS stored JOIN incoming USING (camera_id, recorder_id, profile)
+    SELECT id, state, recording_enabled FROM {table} WHERE camera_id = ANY(%b::bigint[])
 ),
 written AS (
     INSERT INTO {table} AS stored (camera_id, recorder_id, profile, recording_enabled,
@@ -311,15 +331,11 @@ written AS (
         state_since = CASE WHEN stored.state = EXCLUDED.state
                            THEN stored.state_since ELSE EXCLUDED.state_since END
     WHERE stored.last_report_at IS NULL OR stored.last_report_at <= EXCLUDED.last_report_at
-    RETURNING stored.camera_id, stored.recorder_id, stored.profile, stored.state,
-              stored.recording_enabled
+    RETURNING stored.id, stored.state, stored.recording_enabled, stored.camera_id
 )
-SELECT written.camera_id,
-       previous.camera_id IS NULL,
-       previous.camera_id IS NULL
-           OR previous.state IS DISTINCT FROM written.state
-           OR previous.recording_enabled IS DISTINCT FROM written.recording_enabled
-FROM written LEFT JOIN previous USING (camera_id, recorder_id, profile)
+SELECT true, id, state, recording_enabled, camera_id FROM written
+UNION ALL
+SELECT false, id, state, recording_enabled, NULL FROM previous
 """
 
 
@@ -328,8 +344,20 @@ def _upsert_streams_postgresql(rows: list[dict[str, Any]]) -> list[Written]:
     columns = list(rows[0])
     sql = _UPSERT_STREAMS.format(table=connection.ops.quote_name(Stream._meta.db_table))
     with _server_bound_cursor() as cursor:
-        cursor.execute(sql, [[row[column] for row in rows] for column in columns])
-        return cursor.fetchall()
+        arrays = [[row[column] for row in rows] for column in columns]
+        cursor.execute(sql, [*arrays, sorted({row["camera_id"] for row in rows})])
+        answer = cursor.fetchall()
+    previous = {
+        stream_id: (state, enabled)
+        for is_written, stream_id, state, enabled, _ in answer
+        if not is_written
+    }
+    written = []
+    for is_written, stream_id, state, enabled, camera_id in answer:
+        if is_written:
+            before = previous.get(stream_id)
+            written.append((camera_id, before is None, before != (state, enabled)))
+    return written
 
 
 def _server_bound_cursor():
