@@ -16,6 +16,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from sites.models import Site
+from tickets.tasks import reconcile_cameras
 
 from .choices import HAMode, StreamState
 from .models import Camera, Recorder, Stream
@@ -64,8 +65,6 @@ def ingest_observations(
         _apply_stream_reports(site, report, recorders, camera_ids, now, result)
         _stop_streams_of_offline_recorders(report, recorders, now, result)
         if result.cameras_to_reconcile:
-            from tickets.tasks import reconcile_cameras
-
             # Robust: the report is stored whatever the broker does; were the task lost, the
             # sweep's periodic full reconcile still catches up.
             changed = sorted(result.cameras_to_reconcile)
@@ -306,8 +305,10 @@ def _upsert_streams(rows: list[dict[str, Any]]) -> list[Written]:
 
 # One statement: read the stored states of the cameras' streams, upsert unless the stored
 # report is newer, and return both; Python compares them by stream id (a join in SQL is
-# at the mercy of row estimates). Rows travel as one array per column, bound server-side in
-# binary, which costs a fraction of thousands of bound parameters.
+# at the mercy of row estimates). Were another report of the same stream committed in
+# between, "changed" may be misjudged; the sweep's periodic full reconcile corrects that.
+# Rows travel as one array per column, bound server-side in binary, which costs a
+# fraction of thousands of bound parameters.
 _UPSERT_STREAMS = """
 WITH incoming AS (
     SELECT * FROM unnest(

@@ -96,22 +96,20 @@ class CameraViewSet(
             site = visible_site(request.user, data["site"])
             require_role(request.user, site, ADMIN_ROLES)
             cameras = cameras.filter(site=site)
-        if "external_ids" in data:
-            field, wanted = "external_ids", set(data["external_ids"])
-            found = dict(cameras.filter(external_id__in=wanted).values_list("external_id", "id"))
-        else:
-            field, wanted = "ids", set(data["ids"])
-            found = {
-                camera_id: camera_id
-                for camera_id in cameras.filter(id__in=wanted).values_list("id", flat=True)
-            }
+        field, key = ("external_ids", "external_id") if "external_ids" in data else ("ids", "id")
+        wanted = set(data[field])
+        rows = list(cameras.filter(**{f"{key}__in": wanted}).values_list(key, "id", "site_id"))
+        found = {named: camera_id for named, camera_id, _ in rows}
         if missing := wanted - found.keys():
             listed = ", ".join(sorted(map(str, missing))[:20])
             if field == "ids":  # unknown, or another site's: never say which
                 raise NotFound(f"No such camera: {listed}.")
             raise ValidationError({field: [f"No such camera: {listed}."]})
-        if "site" not in data:
-            self._require_admin_of_sites(found.values())
+        if "site" not in data:  # ids may span sites: the caller must administer each
+            site_ids = {site_id for _, _, site_id in rows}
+            administered = Site.objects.for_user(request.user, ADMIN_ROLES)
+            if administered.filter(id__in=site_ids).count() != len(site_ids):
+                raise PermissionDenied("Your role at this site does not allow this.")
         try:
             result = set_ha_mode(found.values(), data["ha_mode"], request.user)
         except HAChangeError as error:
@@ -127,14 +125,6 @@ class CameraViewSet(
                 },
             }
         )
-
-    def _require_admin_of_sites(self, camera_ids) -> None:
-        site_ids = set(
-            Camera.objects.filter(id__in=list(camera_ids)).values_list("site_id", flat=True)
-        )
-        administered = Site.objects.for_user(self.request.user, ADMIN_ROLES).filter(id__in=site_ids)
-        if administered.count() != len(site_ids):
-            raise PermissionDenied("Your role at this site does not allow this.")
 
 
 class RecorderViewSet(SiteScopedMixin, viewsets.ReadOnlyModelViewSet):
