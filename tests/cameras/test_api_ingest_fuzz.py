@@ -6,6 +6,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cameras.models import Camera, Recorder, Stream
+from cameras.observations import InvalidObservations, parse_observations
 
 URL = "/api/v1/observations/"
 
@@ -89,3 +90,17 @@ def test_any_payload_gets_a_json_answer_and_no_partial_write(api, collector, sit
         streams = body["streams"]
         items = len(payload.get("streams") or [])
         assert streams["accepted"] + streams["ignored_stale"] == items
+
+
+@settings(max_examples=500, deadline=None)
+@given(payload=payloads)
+def test_validation_either_accepts_or_explains(payload):
+    """Without a database: any JSON value is a report or an InvalidObservations, nothing else."""
+    try:
+        report = parse_observations(payload)
+    except InvalidObservations as invalid:
+        assert invalid.errors
+        assert all(isinstance(key, str) for key in invalid.errors)
+    else:
+        assert report.site == payload["site"]
+        assert len(report.streams) == len(payload.get("streams") or [])
