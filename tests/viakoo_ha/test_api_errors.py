@@ -37,6 +37,18 @@ def test_unknown_paths_and_objects_are_json_404s(api, staff, site, path):
     assert "detail" in response.json()
 
 
+def test_browsers_get_json_too(client, viewer, site):
+    client.force_login(viewer)
+    accept = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+    for path, status in [
+        ("/api/v1/cameras/", 200),
+        ("/api/v1/cameras/12345/", 404),
+        ("/api/v1/nowhere/", 404),
+    ]:
+        response = client.get(path, HTTP_ACCEPT=accept)
+        assert (response.status_code, response["Content-Type"]) == (status, "application/json")
+
+
 def test_a_missing_trailing_slash_gets_a_hint_not_a_crash(api, collector, site):
     response = api(collector).post("/api/v1/observations", {"site": "hq"}, format="json")
     assert response.status_code == 404
