@@ -6,6 +6,8 @@ from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
+from rest_framework.authtoken.models import Token
+from schemathesis import GenerationMode
 
 from cameras.choices import HAMode, StreamState
 from tests.factories import make_camera
@@ -46,14 +48,14 @@ def populated(site, other_site):
     reconcile_site(site.id)
 
 
-def _fuzz(operation, headers, failures, statuses):
+def _fuzz(operation, mode, headers, failures, statuses):
     @settings(
         max_examples=EXAMPLES_PER_OPERATION,
         deadline=None,
         database=None,
         suppress_health_check=list(HealthCheck),
     )
-    @given(case=operation.as_strategy())
+    @given(case=operation.as_strategy(mode))
     def call(case):
         response = case.call(headers=headers)
         statuses.add(response.status_code)
@@ -80,8 +82,6 @@ def _operations():
 
 @pytest.mark.parametrize("persona", ["site_admin", "staff", "viewer"])
 def test_no_generated_request_gets_a_5xx(populated, persona, request, wsgi_keeps_test_connection):
-    from rest_framework.authtoken.models import Token
-
     user = request.getfixturevalue(persona)
     token = Token.objects.create(user=user)
     headers = {"Authorization": f"Token {token.key}"}
@@ -90,6 +90,7 @@ def test_no_generated_request_gets_a_5xx(populated, persona, request, wsgi_keeps
     failures, statuses = [], set()
 
     for operation in operations:
-        _fuzz(operation, headers, failures, statuses)()
+        for mode in GenerationMode:  # valid requests, then invalid ones
+            _fuzz(operation, mode, headers, failures, statuses)()
     assert failures == []
     assert {200, 400, 404} <= statuses  # the run reached the views, not only the router
