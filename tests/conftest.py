@@ -50,3 +50,19 @@ def outsider(other_site):
 @pytest.fixture
 def staff(db):
     return _member("sam", None, None, is_staff=True)
+
+
+@pytest.fixture
+def api():
+    """``api(user)``: a DRF client authenticated with the user's token (None: anonymous)."""
+    from rest_framework.authtoken.models import Token
+    from rest_framework.test import APIClient
+
+    def client_for(user=None) -> APIClient:
+        client = APIClient()
+        if user is not None:
+            token, _ = Token.objects.get_or_create(user=user)
+            client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        return client
+
+    return client_for
