@@ -35,7 +35,7 @@ format: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-# Performance budgets of operations.md, measured against PostgreSQL on 127.0.0.1.
+# Performance budgets (README), measured against PostgreSQL on 127.0.0.1.
 bench: export DEBUG ?= 1
 bench: $(STAMP)
 	$(BIN)/python bench/sweep.py

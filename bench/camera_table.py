@@ -1,6 +1,6 @@
 """Benchmark: the Camera Table on a 10,000-camera site, and Edit Cameras saving all of them.
 
-Budgets (operations.md): a 100-row page answers with a constant number of SQL queries and a
+Budgets: a 100-row page answers with a constant number of SQL queries and a
 median server time under 100 ms; saving 10,000 cameras at once (audit + reconcile) under
 3 s. Server time is measured in-process through Django's test client: the whole request,
 middleware, view, template and SQL, without a network. Run with `make bench`; it creates

@@ -6,7 +6,7 @@ Compares, in one run and on one database:
   the same tickets and events (three statements, no Python in between);
 - a per-camera ORM loop doing the same work, timed on a sample and scaled up.
 
-Budget (operations.md): within 3x of the floor, at least 20x faster than the loop.
+Budget: within 3x of the floor, at least 20x faster than the loop.
 Run with `make bench`; it creates and drops its own database, `viakoo_ha_bench`.
 """
 

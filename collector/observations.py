@@ -4,7 +4,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-#: The server refuses requests with more stream items than this (api.md).
+#: The server refuses requests with more stream items than this (the API contract).
 MAX_STREAMS_PER_BATCH = 5000
 
 
@@ -88,7 +88,7 @@ class Observation:
 
 
 def format_timestamp(moment: datetime) -> str:
-    """ISO 8601 in UTC with a ``Z``, as in api.md; naive datetimes are taken as UTC."""
+    """ISO 8601 in UTC with a ``Z``, as the API expects; naive datetimes are taken as UTC."""
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")

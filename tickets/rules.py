@@ -1,4 +1,4 @@
-"""The High Availability rules of ``shared/spec/ha-rules.md``, as pure functions.
+"""The High Availability rules, as pure functions.
 
 One camera and its streams in, the tickets it should have out. No database access, so
 the rules can be tested exhaustively; ``tickets.reconcile`` turns them into rows.

@@ -6,7 +6,7 @@ type = "json"
 path = "/run/my-vms-export.json"   # or "-" for standard input (read once: use --once)
 ```
 
-The document is the body of ``POST /api/v1/observations/`` (api.md) without ``site``:
+The document is the body of ``POST /api/v1/observations/`` without ``site``:
 ``{"observed_at": ..., "recorders": [...], "streams": [...]}``. Items without their own
 ``observed_at`` get the document's, or the time of the pass. A file is read again on
 every pass, so a script can rewrite it (atomically, please) whenever it likes.
@@ -57,7 +57,7 @@ class JsonSource:
 def parse_observation(
     document, now: datetime, where: str = "document", site: str | None = None
 ) -> Observation:
-    """An Observation from the api.md payload shape; SourceError names the bad field.
+    """An Observation from the API's payload shape; SourceError names the bad field.
 
     A ``site`` in the document, if any, must be the collector's own.
     """

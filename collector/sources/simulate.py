@@ -6,8 +6,8 @@ recorded by a second recorder, a recorder going offline, a flapping stream, an
 Active-Active camera left on one recorder, and a recovery from each.
 
 The script (``TIMELINE``) is data: a list of timed events, each changing a few streams or
-recorders and stating which tickets the server should have while it lasts, per
-ha-rules.md. It repeats every ``CYCLE_SECONDS`` (divided by the ``speed`` option), and
+recorders and stating which tickets the server should have while it lasts, per the
+HA rules. It repeats every ``CYCLE_SECONDS`` (divided by the ``speed`` option), and
 the last event restores the first state, so the loop never drifts.
 
 The simulator reports what a VMS would: recorders and streams, never an HA mode. The

@@ -19,7 +19,7 @@ REC, STOP = StreamState.RECORDING, StreamState.NOT_RECORDING
 
 @pytest.fixture
 def worked_example(site):
-    """Part of the worked example of ha-rules.md: cam-3 and cam-5 have tickets."""
+    """Part of the worked example of the HA rules: cam-3 and cam-5 have tickets."""
     make_camera(site, "cam-1", HAMode.NONE, [("primary", "rec-a", REC)])
     make_camera(site, "cam-3", HAMode.NONE, [("primary", "rec-a", REC), ("primary", "rec-b", REC)])
     make_camera(

@@ -1,7 +1,7 @@
 """A stub of ``POST /api/v1/observations/`` on a real local HTTP server, and config helpers.
 
 The collector tests need no database: the stub stands in for the server, speaking the
-api.md contract (token auth, 200 with counts, JSON errors).
+API contract (token auth, 200 with counts, JSON errors).
 """
 
 import json

@@ -3,7 +3,7 @@
 Four ffmpeg processes stand in for two NVRs recording two cameras: ``cam-aa``
 (Active-Active) and ``cam-ap`` (Active-Passive), each on ``rec-a`` and ``rec-b``. The
 collector's ``directory`` source posts to the real ingest endpoint on a live server;
-the sweep then applies the HA rules. Needs /usr/bin/ffmpeg and the API of api.md.
+the sweep then applies the HA rules. Needs /usr/bin/ffmpeg and the ingest API.
 """
 
 import shutil

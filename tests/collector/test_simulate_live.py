@@ -2,7 +2,7 @@
 
 The pure test (test_simulate.py) checks the script against the rules; this one checks
 that, through the API, ingest and reconcile, the server really holds exactly the tickets
-each event announces. Needs the API of api.md.
+each event announces. Needs the ingest API.
 """
 
 from datetime import timedelta

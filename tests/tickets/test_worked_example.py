@@ -1,4 +1,4 @@
-"""The worked example of ha-rules.md, end to end through the sweep and reconcile."""
+"""The worked example of the HA rules, end to end through the sweep and reconcile."""
 
 import pytest
 
