@@ -1,7 +1,9 @@
 """Management commands: seed_demo and sweep."""
 
+import tomllib
 from datetime import timedelta
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.contrib.auth import authenticate
@@ -10,6 +12,7 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from cameras.choices import HAMode
+from cameras.management.commands import seed_demo
 from cameras.models import Camera, Recorder, Stream
 from collector.sources.simulate import intended_ha_modes
 from sites.choices import Role
@@ -110,3 +113,12 @@ def test_sweep_stops_streams_whose_recorder_is_offline(site):
     )
     Recorder.objects.update(online=False)
     assert "hq: 1 streams marked not recording" in run("sweep")
+
+
+def test_the_demo_collector_reports_every_seeded_camera():
+    # make run's collector plays collector/examples/simulate.toml against the seeded site:
+    # a seeded camera it never reported would go stale and flood the demo with tickets.
+    root = Path(__file__).resolve().parents[2]
+    config = tomllib.loads((root / "collector/examples/simulate.toml").read_text())
+    assert config["site"] == seed_demo.SITE_SLUG
+    assert config["source"]["background_cameras"] == seed_demo.BACKGROUND_CAMERAS
