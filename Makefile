@@ -40,3 +40,4 @@ bench: export DEBUG ?= 1
 bench: $(STAMP)
 	$(BIN)/python bench/sweep.py
 	$(BIN)/python bench/camera_table.py
+	$(BIN)/python bench/ingest.py
