@@ -66,7 +66,7 @@ class Ticket(models.Model):
                 condition=Q(status__in=UNRESOLVED),
                 name="ticket_unresolved_idx",
             ),
-            models.Index(fields=["camera", "resolved_at"], name="ticket_resolved_idx"),
+            models.Index(fields=["site", "resolved_at"], name="ticket_resolved_idx"),
         ]
 
     def __str__(self) -> str:

@@ -10,12 +10,13 @@ the partial unique constraints on ``Ticket`` are the backstop, and a reconcile t
 a race against them (SQLite has no row locks) simply runs again.
 """
 
+import json
 from collections import defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
@@ -232,8 +233,10 @@ def _reopen_recent(
     longest_window = max(site.reopen_window_seconds for site in sites.values())
     latest: dict[TicketKey, tuple[int, datetime, str]] = {}
     for ticket_id, site_id, camera_id, kind, stream_id, resolved_at, summary in (
+        # By site and time rather than by camera: what was resolved within a reopen window
+        # is a short list, where the cameras of a big sweep are a long one.
         Ticket.objects.filter(
-            camera_id__in={camera_id for camera_id, _, _ in missing},
+            site_id__in=sites,
             status=TicketStatus.RESOLVED,
             resolved_at__gte=now - timedelta(seconds=longest_window),
         )
@@ -265,21 +268,70 @@ def _reopen_recent(
 def _open_new(
     missing: list[tuple[int, int, WantedTicket]], now: datetime, result: ReconcileResult
 ) -> None:
-    tickets = Ticket.objects.bulk_create(
-        Ticket(
-            site_id=site_id,
-            camera_id=camera_id,
-            stream_id=wanted.stream_id,
-            kind=wanted.kind,
-            severity=wanted.severity,
-            summary=wanted.summary,
-            details=wanted.details,
-            opened_at=now,
+    if not missing:
+        return
+    if connection.vendor == "postgresql":
+        _insert_opened_tickets(missing, now)
+    else:
+        tickets = Ticket.objects.bulk_create(
+            Ticket(
+                site_id=site_id,
+                camera_id=camera_id,
+                stream_id=wanted.stream_id,
+                kind=wanted.kind,
+                severity=wanted.severity,
+                summary=wanted.summary,
+                details=wanted.details,
+                opened_at=now,
+            )
+            for camera_id, site_id, wanted in missing
         )
-        for camera_id, site_id, wanted in missing
+        _record([ticket.id for ticket in tickets], TicketAction.OPENED, now)
+    result.opened.extend(
+        result.describe(camera_id, wanted.summary) for camera_id, _, wanted in missing
     )
-    _record([ticket.id for ticket in tickets], TicketAction.OPENED, now)
-    result.opened.extend(result.describe(ticket.camera_id, ticket.summary) for ticket in tickets)
+
+
+# On PostgreSQL, tickets and their "opened" events are written by one statement from
+# arrays, without a model instance per row: on a big sweep that halves reconcile's time.
+INSERT_OPENED_TICKETS = f"""
+WITH opened AS (
+    INSERT INTO {Ticket._meta.db_table} (site_id, camera_id, stream_id, kind, severity, status,
+        summary, details, opened_at, reopen_count, resolution)
+    SELECT site_id, camera_id, stream_id, kind, severity, %(status)s, summary, details::jsonb,
+        %(now)s, 0, ''
+    FROM unnest(%(site_ids)s::bigint[], %(camera_ids)s::bigint[], %(stream_ids)s::bigint[],
+        %(kinds)s::text[], %(severities)s::text[], %(summaries)s::text[], %(details)s::text[])
+        AS wanted (site_id, camera_id, stream_id, kind, severity, summary, details)
+    RETURNING id
+)
+INSERT INTO {TicketEvent._meta.db_table} (ticket_id, at, action, note)
+SELECT id, %(now)s, %(action)s, '' FROM opened
+"""
+
+INSERT_EVENTS = f"""
+INSERT INTO {TicketEvent._meta.db_table} (ticket_id, at, action, actor_id, note)
+SELECT unnest(%(ids)s::bigint[]), %(now)s, %(action)s, %(actor)s, %(note)s
+"""
+
+
+def _insert_opened_tickets(missing: list[tuple[int, int, WantedTicket]], now: datetime) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            INSERT_OPENED_TICKETS,
+            {
+                "status": TicketStatus.OPEN,
+                "now": now,
+                "action": TicketAction.OPENED,
+                "site_ids": [site_id for _, site_id, _ in missing],
+                "camera_ids": [camera_id for camera_id, _, _ in missing],
+                "stream_ids": [wanted.stream_id for _, _, wanted in missing],
+                "kinds": [str(wanted.kind) for _, _, wanted in missing],
+                "severities": [str(wanted.severity) for _, _, wanted in missing],
+                "summaries": [wanted.summary for _, _, wanted in missing],
+                "details": [json.dumps(wanted.details) for _, _, wanted in missing],
+            },
+        )
 
 
 def _resolve(ids: list[int], resolution: str, now: datetime) -> None:
@@ -289,6 +341,21 @@ def _resolve(ids: list[int], resolution: str, now: datetime) -> None:
 
 
 def _record(ids: list[int], action: str, now: datetime, *, actor=None, note: str = "") -> None:
+    if not ids:
+        return
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                INSERT_EVENTS,
+                {
+                    "ids": ids,
+                    "now": now,
+                    "action": action,
+                    "actor": actor and actor.pk,
+                    "note": note,
+                },
+            )
+        return
     TicketEvent.objects.bulk_create(
         TicketEvent(ticket_id=ticket_id, at=now, action=action, actor=actor, note=note)
         for ticket_id in ids

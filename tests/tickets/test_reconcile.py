@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 import pytest
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from cameras.choices import HAMode, StreamState
@@ -232,3 +232,50 @@ def test_the_database_rejects_a_second_unresolved_ticket_for_one_key(site, with_
         Ticket.objects.create(
             severity="critical", summary="duplicate", status="acknowledged", **fields
         )
+
+
+def test_the_generic_write_path_matches_the_postgresql_one(site, site_admin, monkeypatch):
+    """SQLite (make run's default) writes through the ORM: the same rows must come out."""
+
+    def scenario(prefix: str) -> list[tuple]:
+        cams = [
+            make_camera(
+                site,
+                f"{prefix}-{n}",
+                mode,
+                [("primary", "rec-a", "not_recording"), ("primary", "rec-b", "recording")],
+            )
+            for n, mode in enumerate(HAMode)
+        ]
+        ids = [camera.id for camera in cams]
+        reconcile_cameras(ids)
+        acknowledge_tickets(Ticket.objects.filter(camera_id__in=ids), site_admin, "seen")
+        Stream.objects.filter(camera_id__in=ids).update(state=StreamState.RECORDING)
+        reconcile_cameras(ids)
+        Stream.objects.filter(camera_id__in=ids).update(state=StreamState.NOT_RECORDING)
+        reconcile_cameras(ids)
+        return [
+            (
+                t.camera.external_id.split("-")[1],
+                t.kind,
+                t.severity,
+                t.status,
+                t.summary,
+                t.details,
+                t.reopen_count,
+                [(e.action, e.actor_id, e.note) for e in t.events.all()],
+            )
+            for t in Ticket.objects.filter(camera_id__in=ids).order_by(
+                "camera__external_id", "kind", "id"
+            )
+        ]
+
+    fast = scenario("pg")
+    monkeypatch.setattr(connection, "vendor", "generic")
+    generic = scenario("orm")
+
+    assert fast == generic
+    # The scenario went through every kind of write: opened, acknowledged, resolved, reopened.
+    assert any(row[6] == 1 for row in fast)
+    assert any(("acknowledged", site_admin.id, "seen") in row[7] for row in fast)
+    assert {row[3] for row in fast} == {TicketStatus.OPEN, TicketStatus.RESOLVED}
