@@ -1,28 +1,24 @@
 """Pages of the web UI about sites: the Sites list and a site's Overview tab."""
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 
+from . import permissions
 from .models import Site
 from .overview import site_overview, with_summary
 from .permissions import READ_ROLES, can_administer
 
 
 def visible_site(request: HttpRequest, slug: str) -> Site:
-    """The site at ``slug`` if the user may read it.
-
-    Otherwise 404, not 403: another customer's site does not exist as far as you know.
-    """
-    return get_object_or_404(Site.objects.for_user(request.user, READ_ROLES), slug=slug)
+    """The site at ``slug`` if the user may read it; otherwise 404, never revealing it."""
+    return permissions.visible_site(request.user, slug)
 
 
 def administered_site(request: HttpRequest, slug: str) -> Site:
     """The site at ``slug`` if the user administers it: 404 if invisible, 403 if read-only."""
     site = visible_site(request, slug)
-    if not can_administer(request.user, site):
-        raise PermissionDenied("Only the site's administrators may do this.")
+    permissions.require_role(request.user, site, permissions.ADMIN_ROLES)
     return site
 
 
