@@ -37,10 +37,17 @@ def test_production_settings_pass_check_deploy_without_warnings(tmp_path):
     assert "no issues" in result.stdout
 
 
-def test_without_a_secret_key_production_refuses_to_start(tmp_path):
-    result = manage("check", VAR_DIR=str(tmp_path))
-    assert result.returncode != 0
-    assert "Set SECRET_KEY" in result.stderr
+def test_without_a_secret_key_each_installation_makes_its_own_once(tmp_path):
+    show_key = "from django.conf import settings; print(settings.SECRET_KEY)"
+    first = manage("shell", "-c", show_key, VAR_DIR=str(tmp_path))
+    again = manage("shell", "-c", show_key, VAR_DIR=str(tmp_path))
+    elsewhere = manage("shell", "-c", show_key, VAR_DIR=str(tmp_path / "elsewhere"))
+
+    key = first.stdout.splitlines()[-1]
+    assert len(key) >= 50, first.stderr
+    assert again.stdout.splitlines()[-1] == key
+    assert elsewhere.stdout.splitlines()[-1] != key
+    assert (tmp_path / "secret_key").stat().st_mode & 0o777 == 0o600
 
 
 def test_the_embedded_default_is_sqlite_under_var(tmp_path):
