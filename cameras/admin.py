@@ -31,27 +31,28 @@ class RecorderAdmin(admin.ModelAdmin):
         return recorder.stream_count
 
 
-class StreamInline(admin.TabularInline):
-    model = Stream
+class ReadOnlyInline(admin.TabularInline):
+    """Rows shown with their parent, never added, changed or deleted there."""
+
     extra = 0
-    fields = ["recorder", "profile", "recording_enabled", *REPORTED_FIELDS]
-    readonly_fields = ["recorder", "profile", "recording_enabled", *REPORTED_FIELDS]
     can_delete = False
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class StreamInline(ReadOnlyInline):
+    model = Stream
+    fields = ["recorder", "profile", "recording_enabled", *REPORTED_FIELDS]
     show_change_link = True
 
-    def has_add_permission(self, request, obj=None):
-        return False
 
-
-class HAModeChangeInline(admin.TabularInline):
+class HAModeChangeInline(ReadOnlyInline):
     model = HAModeChange
-    extra = 0
     fields = ["changed_at", "changed_by", "old_mode", "new_mode"]
-    readonly_fields = fields
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 class SetHAModeForm(forms.Form):

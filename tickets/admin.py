@@ -3,19 +3,15 @@ which go through ``tickets.reconcile`` like every other interface."""
 
 from django.contrib import admin, messages
 
+from cameras.admin import ReadOnlyInline
+
 from .models import Ticket, TicketEvent
 from .reconcile import acknowledge_tickets, resolve_tickets
 
 
-class TicketEventInline(admin.TabularInline):
+class TicketEventInline(ReadOnlyInline):
     model = TicketEvent
-    extra = 0
     fields = ["at", "action", "actor", "note"]
-    readonly_fields = fields
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Ticket)
